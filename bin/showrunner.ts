@@ -1,0 +1,60 @@
+/**
+ * Composition root: target config → stacks → cdk-nag. `cdk synth -c target=aws|localstack`.
+ * The embedded platform (`npm start`) calls `buildApp` with target `local`.
+ */
+import { readFileSync } from 'node:fs';
+import { App, type AppProps, Tags, Validations } from 'aws-cdk-lib';
+import { loadConfig, type TargetConfig } from '../lib/config.ts';
+import { ShowrunnerChecks } from '../lib/nag.ts';
+import { ControlPlaneStack } from '../lib/stacks/control-plane-stack.ts';
+import { DataStack } from '../lib/stacks/data-stack.ts';
+import { MediaPipelineStack } from '../lib/stacks/media-pipeline-stack.ts';
+
+export interface ShowrunnerApp {
+  readonly app: App;
+  readonly config: TargetConfig;
+  readonly data: DataStack;
+  readonly pipeline: MediaPipelineStack;
+  readonly controlPlane: ControlPlaneStack;
+}
+
+/**
+ * An App with the context of `cdk.json` (feature flags included), so tests and the embedded
+ * platform synthesize exactly what `cdk synth` does.
+ */
+export function createApp(props: AppProps = {}): App {
+  const cdkJson = JSON.parse(readFileSync(new URL('../cdk.json', import.meta.url), 'utf8')) as {
+    context: Record<string, unknown>;
+  };
+  return new App({ ...props, context: { ...cdkJson.context, ...props.context } });
+}
+
+export function buildApp(app: App = createApp(), config?: TargetConfig): ShowrunnerApp {
+  const resolved = config ?? loadConfig(app.node.tryGetContext('target'));
+  const prefix = resolved.stackPrefix;
+  const data = new DataStack(app, `${prefix}-Data`, {
+    config: resolved,
+    description: 'Showrunner: buckets and tables',
+  });
+  const pipeline = new MediaPipelineStack(app, `${prefix}-MediaPipeline`, {
+    config: resolved,
+    description: 'Showrunner: the encode pipeline',
+    ingestBucket: data.ingestBucket,
+    mediaBucket: data.mediaBucket,
+    jobsTable: data.jobsTable,
+  });
+  const controlPlane = new ControlPlaneStack(app, `${prefix}-ControlPlane`, {
+    config: resolved,
+    description: 'Showrunner: the REST API and its services',
+    ingestBucket: data.ingestBucket,
+    jobsTable: data.jobsTable,
+  });
+  Tags.of(app).add('project', 'showrunner');
+  Tags.of(app).add('showrunner:target', resolved.target);
+  Validations.of(app).addPlugins(new ShowrunnerChecks(app));
+  return { app, config: resolved, data, pipeline, controlPlane };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  buildApp(new App()).app.synth();
+}

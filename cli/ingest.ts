@@ -1,0 +1,107 @@
+/**
+ * npm run ingest -- <file> --title "<name>" [--captions en=<file.vtt>] [--api http://localhost:3000]
+ *
+ * Uploads a source the way a browser would and follows its encode job. Progress goes to
+ * stderr; the last line on stdout is one JSON object {jobId, status, manifestUrl, reason?}.
+ * Exit code 0 when READY, 1 when REJECTED or FAILED, 2 for a usage or connection error.
+ */
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { ingest } from './ingest-client.ts';
+
+const USAGE = 'usage: npm run ingest -- <file> --title "<name>" [--captions en=<file.vtt>]… [--api <url>]';
+
+function apiUrlFromPlatform(): string | undefined {
+  try {
+    const dataDir = resolve(process.env.SHOWRUNNER_DATA_DIR ?? '.showrunner');
+    return (JSON.parse(readFileSync(join(dataDir, 'platform.json'), 'utf8')) as { gatewayUrl?: string })
+      .gatewayUrl;
+  } catch {
+    return undefined;
+  }
+}
+
+async function main(): Promise<number> {
+  let parsed: ReturnType<
+    typeof parseArgs<{
+      options: {
+        title: { type: 'string' };
+        captions: { type: 'string'; multiple: true };
+        api: { type: 'string' };
+      };
+      allowPositionals: true;
+    }>
+  >;
+  try {
+    parsed = parseArgs({
+      allowPositionals: true,
+      options: {
+        title: { type: 'string' },
+        captions: { type: 'string', multiple: true },
+        api: { type: 'string' },
+      },
+    });
+  } catch (error) {
+    console.error(`${(error as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  const file = parsed.positionals[0];
+  const title = parsed.values.title;
+  if (!file || !title) {
+    console.error(USAGE);
+    return 2;
+  }
+  const captions = [];
+  for (const spec of parsed.values.captions ?? []) {
+    const [lang, path] = spec.split('=', 2);
+    if (!lang || !path) {
+      console.error(`--captions takes lang=file.vtt, got "${spec}"\n${USAGE}`);
+      return 2;
+    }
+    captions.push({ lang, file: path });
+  }
+  const apiUrl =
+    parsed.values.api ?? process.env.SHOWRUNNER_API_URL ?? apiUrlFromPlatform() ?? 'http://localhost:3000';
+  const tty = process.stderr.isTTY;
+  const bar = (label: string, percent: number) => {
+    const width = 30;
+    const filled = Math.round((Math.min(100, Math.max(0, percent)) / 100) * width);
+    const line = `${label.padEnd(12)} [${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${percent.toFixed(0).padStart(3)}%`;
+    if (tty) process.stderr.write(`\r${line}`);
+    else process.stderr.write(`${line}\n`);
+  };
+  let lastLine = '';
+  try {
+    const job = await ingest({
+      apiUrl,
+      file,
+      title,
+      captions,
+      onUploadProgress: (sent, total) => bar('UPLOADING', total === 0 ? 100 : (sent / total) * 100),
+      onJob: (j) => {
+        const line = `${j.status}:${j.progress}`;
+        if (line !== lastLine) {
+          lastLine = line;
+          if (tty) process.stderr.write('\n');
+          bar(j.status, j.progress);
+        }
+      },
+    });
+    if (tty) process.stderr.write('\n');
+    const result = {
+      jobId: job.jobId,
+      status: job.status,
+      manifestUrl: job.manifestUrl ?? null,
+      ...(job.reason ? { reason: job.reasonCode ? `${job.reasonCode}: ${job.reason}` : job.reason } : {}),
+    };
+    console.log(JSON.stringify(result));
+    return job.status === 'READY' ? 0 : 1;
+  } catch (error) {
+    if (tty) process.stderr.write('\n');
+    console.error((error as Error).message);
+    return 2;
+  }
+}
+
+process.exitCode = await main();

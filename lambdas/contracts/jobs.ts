@@ -1,0 +1,115 @@
+/** The encode job as the API shows it, and the requests that start one. */
+import { z } from 'zod';
+import { assetSchema, captionTrackSchema } from './media.ts';
+
+export const JOB_STATUSES = [
+  'QUEUED',
+  'VALIDATING',
+  'TRANSCODING',
+  'VERIFYING',
+  'READY',
+  'REJECTED',
+  'FAILED',
+] as const;
+export type JobStatus = (typeof JOB_STATUSES)[number];
+export const TERMINAL_STATUSES: readonly JobStatus[] = ['READY', 'REJECTED', 'FAILED'];
+
+/** Progress, in percent, that each status starts at; TRANSCODING moves between 10 and 90. */
+export const STATUS_PROGRESS = {
+  QUEUED: 0,
+  VALIDATING: 5,
+  TRANSCODING: 10,
+  VERIFYING: 90,
+  READY: 100,
+  REJECTED: 100,
+  FAILED: 100,
+} as const satisfies Record<JobStatus, number>;
+
+export const jobIdSchema = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'not a job id');
+export const titleIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'not a title id');
+
+/** The stored job item (DynamoDB document). */
+export const jobRecordSchema = z.object({
+  jobId: z.string(),
+  titleId: z.string(),
+  titleName: z.string(),
+  status: z.enum(JOB_STATUSES),
+  progress: z.number(),
+  createdAt: z.string(),
+  updatedAt: z.string().optional(),
+  fileName: z.string().optional(),
+  sourceBucket: z.string().optional(),
+  sourceKey: z.string().optional(),
+  sourceSizeBytes: z.number().optional(),
+  captions: z.array(captionTrackSchema).default([]),
+  reasonCode: z.string().optional(),
+  reason: z.string().optional(),
+  asset: assetSchema.optional(),
+});
+export type JobRecord = z.infer<typeof jobRecordSchema>;
+
+/** `GET /v1/admin/jobs/{jobId}`. */
+export interface JobView {
+  jobId: string;
+  titleId: string;
+  titleName: string;
+  status: JobStatus;
+  progress: number;
+  createdAt: string;
+  updatedAt?: string;
+  reasonCode?: string;
+  reason?: string;
+  manifestUrl?: string;
+  asset?: z.infer<typeof assetSchema>;
+}
+
+/** Sources above this size upload in parts (S3 multipart), as a browser would. */
+export const MULTIPART_THRESHOLD_BYTES = 64 * 1024 * 1024;
+
+/** `POST /v1/admin/uploads`: register a job and get where to send its bytes. */
+export const createUploadRequestSchema = z
+  .object({
+    titleName: z.string().trim().min(1).max(200),
+    titleId: titleIdSchema.optional(),
+    fileName: z.string().trim().min(1).max(255),
+    sizeBytes: z
+      .number()
+      .int()
+      .positive()
+      .max(5 * 1024 ** 4),
+    contentType: z.string().max(100).optional(),
+    captions: z
+      .array(z.object({ lang: captionTrackSchema.shape.lang, fileName: z.string().max(255).optional() }))
+      .max(20)
+      .default([]),
+  })
+  .strict();
+export type CreateUploadRequest = z.infer<typeof createUploadRequestSchema>;
+
+export interface PresignedPart {
+  partNumber: number;
+  url: string;
+}
+
+export interface CreateUploadResponse {
+  jobId: string;
+  titleId: string;
+  /** A single `PUT`, or parts to `PUT` then `POST …/complete`. */
+  upload:
+    | { kind: 'single'; url: string; headers: Record<string, string> }
+    | { kind: 'multipart'; uploadId: string; partSizeBytes: number; parts: PresignedPart[] };
+  captions: { lang: string; url: string; headers: Record<string, string> }[];
+  expiresAt: string;
+}
+
+/** `POST /v1/admin/uploads/{jobId}/complete` for a multipart upload. */
+export const completeUploadRequestSchema = z
+  .object({
+    uploadId: z.string().min(1).max(1024),
+    parts: z
+      .array(z.object({ partNumber: z.number().int().min(1).max(10_000), etag: z.string().min(1).max(200) }))
+      .min(1)
+      .max(10_000),
+  })
+  .strict();
+export type CompleteUploadRequest = z.infer<typeof completeUploadRequestSchema>;

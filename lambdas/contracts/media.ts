@@ -1,0 +1,121 @@
+/**
+ * Shapes exchanged by the media pipeline's steps: what the probe saw, the ladder the planner
+ * chose, and the asset a finished job publishes. Pure types and zod schemas only: `lib/` may
+ * import this module.
+ */
+import { z } from 'zod';
+
+/** Why a source was refused. Stable codes: clients and tests match on them. */
+export const REJECTION_CODES = [
+  'SOURCE_EMPTY',
+  'SOURCE_UNREADABLE',
+  'SOURCE_TRUNCATED',
+  'NO_VIDEO_STREAM',
+  'UNSUPPORTED_CODEC',
+  'UNSUPPORTED_DIMENSIONS',
+  'UNSUPPORTED_FRAME_RATE',
+  'TOO_SHORT',
+  'TOO_LONG',
+  'TOO_LARGE',
+] as const;
+export type RejectionCode = (typeof REJECTION_CODES)[number];
+
+export const videoStreamSchema = z.object({
+  /** Codec as MediaInfo names it: 'AVC', 'HEVC', 'VP9', 'AV1', 'ProRes' … */
+  codec: z.string(),
+  /** Coded (storage) dimensions. */
+  width: z.number().int(),
+  height: z.number().int(),
+  /** Dimensions as shown, after rotation metadata is applied. */
+  displayWidth: z.number().int(),
+  displayHeight: z.number().int(),
+  rotation: z.union([z.literal(0), z.literal(90), z.literal(180), z.literal(270)]),
+  frameRate: z.number(),
+  bitDepth: z.number().int(),
+});
+
+export const audioStreamSchema = z.object({
+  codec: z.string(),
+  channels: z.number().int(),
+  sampleRate: z.number().int(),
+});
+
+export const sourceProbeSchema = z.object({
+  /** Container format as MediaInfo names it: 'MPEG-4', 'WebM', 'Matroska', 'QuickTime' … */
+  container: z.string(),
+  durationSec: z.number(),
+  sizeBytes: z.number().int(),
+  video: videoStreamSchema,
+  /** `null` for a silent source: it is valid and gets a video-only ladder. */
+  audio: audioStreamSchema.nullable(),
+});
+export type SourceProbe = z.infer<typeof sourceProbeSchema>;
+
+/** What the Validate step returns; a rejection is an outcome, not an exception. */
+export const validationResultSchema = z.discriminatedUnion('verdict', [
+  z.object({ verdict: z.literal('ACCEPTED'), probe: sourceProbeSchema }),
+  z.object({
+    verdict: z.literal('REJECTED'),
+    code: z.enum(REJECTION_CODES),
+    message: z.string(),
+  }),
+]);
+export type ValidationResult = z.infer<typeof validationResultSchema>;
+
+export const rungSchema = z.object({
+  /** Rendition name, also its folder/file modifier: '720p'. Named by the shorter side. */
+  name: z.string(),
+  width: z.number().int(),
+  height: z.number().int(),
+  /** Average video bitrate in bits per second. */
+  videoBitrate: z.number().int(),
+  /** Peak video bitrate (QVBR/VBV cap) in bits per second. */
+  maxBitrate: z.number().int(),
+  /** H.264 profile: 'MAIN' or 'HIGH' (MediaConvert's spelling). */
+  profile: z.enum(['MAIN', 'HIGH']),
+});
+export type Rung = z.infer<typeof rungSchema>;
+
+export const ladderSchema = z.object({
+  rungs: z.array(rungSchema).min(1),
+  /** Output frame rate as a fraction, e.g. 30000/1001. */
+  frameRate: z.object({ numerator: z.number().int(), denominator: z.number().int() }),
+  /** Keyframe interval, seconds; segments are a whole number of GOPs. */
+  gopSec: z.number(),
+  segmentSec: z.number().int(),
+  audio: z
+    .object({ bitrate: z.number().int(), channels: z.number().int(), sampleRate: z.number().int() })
+    .nullable(),
+});
+export type Ladder = z.infer<typeof ladderSchema>;
+
+export const captionTrackSchema = z.object({
+  /** BCP-47 language tag: 'en', 'pt-BR'. */
+  lang: z.string().regex(/^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$/),
+  /** Object key of the WebVTT sidecar in the ingest bucket. */
+  key: z.string(),
+});
+export type CaptionTrack = z.infer<typeof captionTrackSchema>;
+
+/** The playable asset a READY job publishes. Keys are media-bucket object keys. */
+export const assetSchema = z.object({
+  assetId: z.string(),
+  titleId: z.string(),
+  /** Key of the HLS multivariant (master) playlist. */
+  manifestKey: z.string(),
+  durationSec: z.number(),
+  renditions: z.array(
+    z.object({
+      name: z.string(),
+      width: z.number().int(),
+      height: z.number().int(),
+      bandwidth: z.number().int(),
+      playlistKey: z.string(),
+    }),
+  ),
+  audio: z.boolean(),
+  captions: z.array(z.object({ lang: z.string(), playlistKey: z.string() })),
+  posterKey: z.string(),
+  thumbnails: z.object({ intervalSec: z.number(), keys: z.array(z.string()) }),
+});
+export type Asset = z.infer<typeof assetSchema>;

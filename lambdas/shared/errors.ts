@@ -1,0 +1,54 @@
+/**
+ * Typed errors with a stable `code`. The HTTP middleware maps them to
+ * `{ "error": { "code", "message" } }` with their status; anything else is a 500 that
+ * reveals nothing.
+ */
+
+export class DomainError extends Error {
+  readonly code: string;
+  readonly status: number;
+  constructor(code: string, message: string, status: number, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'DomainError';
+    this.code = code;
+    this.status = status;
+  }
+}
+
+export class BadRequestError extends DomainError {
+  constructor(code: string, message: string, options?: { cause?: unknown }) {
+    super(code, message, 400, options);
+    this.name = 'BadRequestError';
+  }
+}
+
+export class NotFoundError extends DomainError {
+  constructor(code: string, message: string) {
+    super(code, message, 404);
+    this.name = 'NotFoundError';
+  }
+}
+
+export class ConflictError extends DomainError {
+  constructor(code: string, message: string) {
+    super(code, message, 409);
+    this.name = 'ConflictError';
+  }
+}
+
+export class PayloadTooLargeError extends DomainError {
+  constructor(message: string) {
+    super('PAYLOAD_TOO_LARGE', message, 413);
+    this.name = 'PayloadTooLargeError';
+  }
+}
+
+/** A pipeline step found something wrong with what an earlier step produced: our fault. */
+export class PipelineError extends Error {
+  readonly code: string;
+  constructor(code: string, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'PipelineError';
+    this.code = code;
+  }
+}

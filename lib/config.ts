@@ -1,0 +1,60 @@
+/**
+ * Typed per-target configuration. `aws` is production; `localstack` deploys the same stacks to
+ * LocalStack; `local` is what the embedded platform (`npm start`) synthesizes and runs itself.
+ */
+
+export const TARGETS = ['aws', 'localstack', 'local'] as const;
+export type TargetName = (typeof TARGETS)[number];
+
+export interface TargetConfig {
+  readonly target: TargetName;
+  /** Prefix of every stack name: `Showrunner-Data`, … */
+  readonly stackPrefix: string;
+  /** Keep buckets and tables when a stack is deleted. Only production data deserves it. */
+  readonly retainData: boolean;
+  /** Where published media is playable; `undefined` until an edge exists for the target. */
+  readonly mediaBaseUrl: string | undefined;
+  /** Longest source the pipeline accepts, seconds. */
+  readonly maxSourceSeconds: number;
+  /** Largest source the pipeline accepts, bytes. */
+  readonly maxSourceBytes: number;
+  /** Days to keep Lambda, Step Functions and API logs. */
+  readonly logRetentionDays: 7 | 30 | 90 | 365;
+}
+
+const BASE = {
+  stackPrefix: 'Showrunner',
+  maxSourceSeconds: 6 * 3600,
+  maxSourceBytes: 100 * 1024 ** 3,
+} as const;
+
+const CONFIGS: Record<TargetName, TargetConfig> = {
+  aws: { ...BASE, target: 'aws', retainData: true, mediaBaseUrl: undefined, logRetentionDays: 30 },
+  localstack: {
+    ...BASE,
+    target: 'localstack',
+    retainData: false,
+    mediaBaseUrl: undefined,
+    logRetentionDays: 7,
+  },
+  local: {
+    ...BASE,
+    target: 'local',
+    retainData: false,
+    mediaBaseUrl: 'http://localhost:8080',
+    logRetentionDays: 7,
+  },
+};
+
+function isTarget(value: string): value is TargetName {
+  return (TARGETS as readonly string[]).includes(value);
+}
+
+/** Resolves `-c target=…` (default `aws`); an unknown target is an error, never a silent default. */
+export function loadConfig(target: unknown, overrides: Partial<TargetConfig> = {}): TargetConfig {
+  const name = target === undefined || target === null || target === '' ? 'aws' : String(target);
+  if (!isTarget(name)) {
+    throw new Error(`Unknown target "${name}": use one of ${TARGETS.join(', ')} (cdk synth -c target=aws).`);
+  }
+  return { ...CONFIGS[name], ...overrides };
+}

@@ -1,0 +1,175 @@
+/**
+ * Runs the app's Lambda functions locally, each in its own worker thread (own env, own module
+ * scope), invoked with real event shapes. A function error surfaces as Lambda reports it:
+ * an error named after `errorType` whose message is the JSON `{ errorType, errorMessage, trace }`,
+ * which is what Step Functions puts in a Catch's `Cause`.
+ */
+import { resolve } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { LocalFunction } from '../assembly.ts';
+
+export interface LambdaError {
+  errorType: string;
+  errorMessage: string;
+  code?: string;
+  trace?: string[];
+}
+
+/** A function error, shaped like Lambda's for callers that catch it. */
+export class FunctionError extends Error {
+  readonly payload: LambdaError;
+  constructor(payload: LambdaError) {
+    super(JSON.stringify(payload));
+    this.name = payload.errorType;
+    this.payload = payload;
+  }
+}
+
+interface Pending {
+  resolve: (value: unknown) => void;
+  reject: (error: Error) => void;
+  timer: NodeJS.Timeout;
+}
+
+class Environment {
+  readonly worker: Worker;
+  readonly ready: Promise<void>;
+  readonly pending = new Map<number, Pending>();
+  busy = false;
+  dead = false;
+
+  constructor(fn: LocalFunction, repoRoot: string, baseEnv: Record<string, string>) {
+    this.worker = new Worker(new URL('./worker.ts', import.meta.url), {
+      workerData: {
+        entryPath: resolve(repoRoot, fn.entry),
+        handlerName: fn.handler,
+        functionName: fn.name,
+        timeoutSec: fn.timeoutSec,
+      },
+      env: { ...baseEnv, ...fn.environment, AWS_LAMBDA_FUNCTION_NAME: fn.name },
+    });
+    this.ready = new Promise((ok, fail) => {
+      this.worker.once('message', () => ok());
+      this.worker.once('error', fail);
+    });
+    this.worker.on(
+      'message',
+      (message: { id?: number; ok?: boolean; result?: unknown; error?: LambdaError }) => {
+        if (message.id === undefined) return;
+        const waiting = this.pending.get(message.id);
+        if (!waiting) return;
+        this.pending.delete(message.id);
+        clearTimeout(waiting.timer);
+        if (message.ok) waiting.resolve(message.result);
+        else waiting.reject(new FunctionError(message.error as LambdaError));
+      },
+    );
+    this.worker.on('error', (error) => this.failAll(error));
+    this.worker.on('exit', () => {
+      this.dead = true;
+      this.failAll(new Error(`${fn.name} exited`));
+    });
+  }
+
+  failAll(error: Error): void {
+    this.dead = true;
+    for (const [id, waiting] of this.pending) {
+      clearTimeout(waiting.timer);
+      waiting.reject(new FunctionError({ errorType: 'Runtime.ExitError', errorMessage: error.message }));
+      this.pending.delete(id);
+    }
+  }
+}
+
+export interface LambdaRuntimeOptions {
+  functions: readonly LocalFunction[];
+  repoRoot: string;
+  /** Environment every function gets before its own (endpoints, credentials, region). */
+  baseEnv: Record<string, string>;
+  /** Execution environments per function at most. @default 4 */
+  maxConcurrency?: number;
+}
+
+export class LambdaRuntime {
+  private readonly byArn = new Map<string, LocalFunction>();
+  private readonly environments = new Map<string, Environment[]>();
+  private readonly queues = new Map<string, (() => void)[]>();
+  private nextId = 1;
+  private readonly options: LambdaRuntimeOptions;
+
+  constructor(options: LambdaRuntimeOptions) {
+    this.options = options;
+    for (const fn of options.functions) {
+      this.byArn.set(fn.arn, fn);
+      this.byArn.set(fn.name, fn);
+    }
+  }
+
+  /** The function behind an ARN or name (with or without a version/alias suffix). */
+  find(arnOrName: string): LocalFunction | undefined {
+    return this.byArn.get(arnOrName) ?? this.byArn.get(arnOrName.replace(/:(\$LATEST|[\w-]+)$/, ''));
+  }
+
+  async invoke(arnOrName: string, event: unknown): Promise<unknown> {
+    const fn = this.find(arnOrName);
+    if (!fn)
+      throw new FunctionError({
+        errorType: 'ResourceNotFoundException',
+        errorMessage: `No function ${arnOrName}`,
+      });
+    const env = await this.acquire(fn);
+    try {
+      await env.ready;
+      return await new Promise((ok, fail) => {
+        const id = this.nextId++;
+        const timer = setTimeout(() => {
+          env.pending.delete(id);
+          fail(
+            new FunctionError({
+              errorType: 'Sandbox.Timedout',
+              errorMessage: `Task timed out after ${fn.timeoutSec} seconds`,
+            }),
+          );
+          void env.worker.terminate();
+        }, fn.timeoutSec * 1000);
+        env.pending.set(id, { resolve: ok, reject: fail, timer });
+        env.worker.postMessage({ id, event: structuredClone(event) });
+      });
+    } finally {
+      this.release(fn, env);
+    }
+  }
+
+  private async acquire(fn: LocalFunction): Promise<Environment> {
+    const pool = (this.environments.get(fn.name) ?? []).filter((e) => !e.dead);
+    this.environments.set(fn.name, pool);
+    const idle = pool.find((e) => !e.busy);
+    if (idle) {
+      idle.busy = true;
+      return idle;
+    }
+    if (pool.length < (this.options.maxConcurrency ?? 4)) {
+      const created = new Environment(fn, this.options.repoRoot, this.options.baseEnv);
+      created.busy = true;
+      pool.push(created);
+      return created;
+    }
+    await new Promise<void>((wake) => {
+      const queue = this.queues.get(fn.name) ?? [];
+      queue.push(wake);
+      this.queues.set(fn.name, queue);
+    });
+    return this.acquire(fn);
+  }
+
+  private release(fn: LocalFunction, env: Environment): void {
+    env.busy = false;
+    this.queues.get(fn.name)?.shift()?.();
+  }
+
+  async close(): Promise<void> {
+    const all = [...this.environments.values()].flat();
+    this.environments.clear();
+    await Promise.all(all.map((e) => e.worker.terminate()));
+  }
+}

@@ -1,0 +1,65 @@
+/**
+ * Serves the media bucket's `media/` keys over HTTP for players (hls.js, ffmpeg): the stand-in
+ * for the edge until the delivery-edge issue puts the token-checking edges here. GET and HEAD,
+ * byte ranges, CORS, cache headers: segments immutable, playlists short.
+ */
+import { createServer, type Server } from 'node:http';
+import type { Readable } from 'node:stream';
+import { GetObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { MEDIA_PREFIX } from '../lambdas/contracts/storage.ts';
+
+export function startMediaOrigin(options: { port: number; s3: S3Client; bucket: string }): Promise<Server> {
+  const server = createServer(async (req, res) => {
+    res.setHeader('access-control-allow-origin', '*');
+    res.setHeader('access-control-expose-headers', 'content-length, content-range, accept-ranges');
+    if (req.method === 'OPTIONS') {
+      res.writeHead(204, {
+        'access-control-allow-methods': 'GET, HEAD',
+        'access-control-allow-headers': 'range',
+      });
+      return res.end();
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405);
+      return res.end();
+    }
+    const key = decodeURIComponent(new URL(req.url ?? '/', 'http://localhost').pathname.slice(1));
+    if (!key.startsWith(MEDIA_PREFIX) || key.includes('..')) {
+      res.writeHead(404);
+      return res.end();
+    }
+    try {
+      const range = typeof req.headers.range === 'string' ? req.headers.range : undefined;
+      const command =
+        req.method === 'HEAD'
+          ? new HeadObjectCommand({ Bucket: options.bucket, Key: key })
+          : new GetObjectCommand({ Bucket: options.bucket, Key: key, Range: range });
+      const object = (await options.s3.send(command as GetObjectCommand)) as {
+        Body?: Readable;
+        ContentType?: string;
+        ContentLength?: number;
+        ContentRange?: string;
+        ETag?: string;
+      };
+      const isPlaylist = key.endsWith('.m3u8');
+      res.writeHead(range && object.ContentRange ? 206 : 200, {
+        'content-type': object.ContentType ?? 'application/octet-stream',
+        'accept-ranges': 'bytes',
+        'cache-control': isPlaylist ? 'public, max-age=2' : 'public, max-age=31536000, immutable',
+        ...(object.ContentLength !== undefined ? { 'content-length': String(object.ContentLength) } : {}),
+        ...(object.ContentRange ? { 'content-range': object.ContentRange } : {}),
+        ...(object.ETag ? { etag: object.ETag } : {}),
+      });
+      if (req.method === 'HEAD' || !object.Body) return res.end();
+      object.Body.pipe(res);
+    } catch (error) {
+      const name = (error as { name?: string }).name;
+      res.writeHead(name === 'NoSuchKey' || name === 'NotFound' ? 404 : name === 'InvalidRange' ? 416 : 502);
+      res.end();
+    }
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, '127.0.0.1', () => resolve(server));
+  });
+}

@@ -1,0 +1,313 @@
+/**
+ * The embedded platform: the app synthesized for the `local` target, run on local stand-ins.
+ * DynamoDB Local and s3rver hold the state under one data directory; the same handlers run in
+ * Lambda-like workers; the same state machine runs in aws-local-stepfunctions; ffmpeg stands in
+ * for MediaConvert, driven by the same job settings.
+ */
+import { createWriteStream, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import type { Server } from 'node:http';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { fileURLToPath } from 'node:url';
+import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { ENV } from '../lambdas/contracts/env.ts';
+import { LOCAL_REGION, type LocalAssembly, synthesizeLocal } from './assembly.ts';
+import { type DynamoEmulator, ensureTables, LOCAL_CREDENTIALS, startDynamo } from './emulators/dynamodb.ts';
+import { type S3Emulator, startS3 } from './emulators/s3.ts';
+import { LocalEventBus } from './event-bus.ts';
+import { startGateway } from './gateway.ts';
+import { FunctionError, LambdaRuntime } from './lambda/runtime.ts';
+import { startMediaOrigin } from './media-origin.ts';
+import { runLocalTranscode } from './transcoder/index.ts';
+import { LocalStateMachine, TaskError } from './workflow.ts';
+
+const REPO_ROOT = fileURLToPath(new URL('../', import.meta.url));
+
+export interface PlatformOptions {
+  /** Where DynamoDB Local and s3rver keep their data. @default '.showrunner' */
+  dataDir?: string;
+  /** @default 3000; 0 picks a free port */
+  gatewayPort?: number;
+  /** @default 8080; 0 picks a free port */
+  mediaPort?: number;
+  /** @default 4569; 0 picks a free port */
+  s3Port?: number;
+  /** @default 8000; 0 picks a free port */
+  dynamoPort?: number;
+  /** Log function errors and workflow failures. @default true */
+  log?: (message: string) => void;
+}
+
+export interface PlatformInfo {
+  gatewayUrl: string;
+  mediaBaseUrl: string;
+  s3Endpoint: string;
+  dynamoEndpoint: string;
+  dataDir: string;
+  ingestBucket: string;
+  mediaBucket: string;
+  jobsTable: string;
+}
+
+export interface Platform {
+  info: PlatformInfo;
+  assembly: LocalAssembly;
+  lambda: LambdaRuntime;
+  stateMachine: LocalStateMachine;
+  bus: LocalEventBus;
+  /** Resolves when no workflow execution is running. */
+  idle(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startPlatform(options: PlatformOptions = {}): Promise<Platform> {
+  const log = options.log ?? ((m: string) => console.error(m));
+  const dataDir = resolve(options.dataDir ?? process.env.SHOWRUNNER_DATA_DIR ?? '.showrunner');
+  mkdirSync(dataDir, { recursive: true });
+  const assembly = synthesizeLocal();
+  const stateMachineDef = assembly.stateMachines[0];
+  if (!stateMachineDef) throw new Error('The synthesized app has no state machine.');
+  const ingestBucket = assembly.bucketNamed('IngestBucket');
+  const mediaBucket = assembly.bucketNamed('MediaBucket');
+  const jobsTable = assembly.tables[0]?.name ?? '';
+
+  const stops: (() => Promise<unknown>)[] = [];
+  const stopAll = async () => {
+    for (const stop of stops.reverse()) await stop().catch(() => undefined);
+  };
+  try {
+    const dynamo: DynamoEmulator = await startDynamo({
+      dataDir: join(dataDir, 'dynamodb'),
+      port: await portOrFree(options.dynamoPort ?? 8000),
+    });
+    stops.push(() => dynamo.stop());
+    await ensureTables(dynamo.client, assembly.tables);
+
+    const s3emu: S3Emulator = await startS3({
+      dataDir: join(dataDir, 's3'),
+      port: await portOrFree(options.s3Port ?? 4569),
+      buckets: assembly.buckets.map((b) => b.name),
+    });
+    stops.push(() => s3emu.stop());
+    const s3 = new S3Client({
+      endpoint: s3emu.endpoint,
+      region: LOCAL_REGION,
+      credentials: LOCAL_CREDENTIALS,
+      forcePathStyle: true,
+    });
+
+    const media = await startMediaOrigin({
+      port: await portOrFree(options.mediaPort ?? 8080),
+      s3,
+      bucket: mediaBucket,
+    });
+    stops.push(() => closeServer(media));
+    const mediaBaseUrl = `http://localhost:${addressPort(media)}`;
+
+    const baseEnv: Record<string, string> = {
+      AWS_REGION: LOCAL_REGION,
+      AWS_DEFAULT_REGION: LOCAL_REGION,
+      AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+      AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+      AWS_ENDPOINT_URL_S3: s3emu.endpoint,
+      POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+      PATH: process.env.PATH ?? '',
+    };
+    // The one value only the running platform knows: where its media origin listens.
+    for (const fn of assembly.functions) {
+      if (ENV.MEDIA_BASE_URL in fn.environment) fn.environment[ENV.MEDIA_BASE_URL] = mediaBaseUrl;
+    }
+    const lambda = new LambdaRuntime({ functions: assembly.functions, repoRoot: REPO_ROOT, baseEnv });
+    stops.push(() => lambda.close());
+
+    // The bus needs the state machine and the state machine's transcoder needs the bus.
+    let bus: LocalEventBus | undefined;
+    const workRoot = mkdtempSync(join(tmpdir(), 'showrunner-transcode-'));
+    stops.push(async () => rmSync(workRoot, { recursive: true, force: true }));
+    const stateMachine = new LocalStateMachine(stateMachineDef.arn, stateMachineDef.definition, {
+      lambda,
+      dynamo: dynamo.client,
+      mediaConvertSync: async (request) =>
+        (await transcodeLocally(request as unknown as MediaConvertRequest, s3, workRoot, (percent) =>
+          bus?.put({
+            source: 'aws.mediaconvert',
+            'detail-type': 'MediaConvert Job State Change',
+            detail: {
+              status: 'STATUS_UPDATE',
+              userMetadata: (request as unknown as MediaConvertRequest).UserMetadata ?? {},
+              jobProgress: { jobPercentComplete: Math.round(percent) },
+            },
+          }),
+        )) as never,
+    });
+    stops.push(() => stateMachine.idle());
+    bus = new LocalEventBus(
+      assembly.rules,
+      async (targetArn, event) => {
+        if (targetArn === stateMachine.arn) {
+          stateMachine.start(event);
+          return;
+        }
+        await lambda.invoke(targetArn, event);
+      },
+      (error, targetArn) => log(`event target ${targetArn} failed: ${(error as Error).message}`),
+    );
+    s3emu.onObjectCreated((n) => {
+      bus?.put({
+        source: 'aws.s3',
+        'detail-type': 'Object Created',
+        resources: [`arn:aws:s3:::${n.bucket}`],
+        detail: {
+          version: '0',
+          bucket: { name: n.bucket },
+          object: { key: n.key, size: n.size, etag: n.etag, sequencer: n.sequencer },
+          'request-id': n.sequencer,
+          requester: '000000000000',
+          reason: n.eventName.split(':')[1] ?? 'PutObject',
+        },
+      });
+    });
+
+    const gateway = await startGateway({
+      port: await portOrFree(options.gatewayPort ?? 3000),
+      invoke: async (route, event) => {
+        try {
+          return await lambda.invoke(assembly.functionById(route.function).arn, event);
+        } catch (error) {
+          if (error instanceof FunctionError)
+            log(`${route.method} ${route.path}: ${error.payload.errorType}: ${error.payload.errorMessage}`);
+          throw error;
+        }
+      },
+    });
+    stops.push(() => closeServer(gateway));
+
+    const info: PlatformInfo = {
+      gatewayUrl: `http://localhost:${addressPort(gateway)}`,
+      mediaBaseUrl,
+      s3Endpoint: s3emu.endpoint,
+      dynamoEndpoint: dynamo.endpoint,
+      dataDir,
+      ingestBucket,
+      mediaBucket,
+      jobsTable,
+    };
+    writeFileSync(join(dataDir, 'platform.json'), `${JSON.stringify(info, null, 2)}\n`);
+    return {
+      info,
+      assembly,
+      lambda,
+      stateMachine,
+      bus,
+      idle: () => stateMachine.idle(),
+      async stop() {
+        rmSync(join(dataDir, 'platform.json'), { force: true });
+        await stopAll();
+      },
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
+
+interface MediaConvertRequest {
+  Role?: string;
+  Settings: Parameters<typeof runLocalTranscode>[0];
+  UserMetadata?: Record<string, string>;
+}
+
+/**
+ * `mediaconvert:createJob.sync`, locally: ffmpeg driven by the job settings; inputs read from
+ * and outputs written to S3 (s3rver). A failed job fails the task the way MediaConvert's does.
+ */
+async function transcodeLocally(
+  request: MediaConvertRequest,
+  s3: S3Client,
+  workRoot: string,
+  onProgress: (percent: number) => void,
+): Promise<never | Record<string, unknown>> {
+  const jobId = `local-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
+  const workDir = join(workRoot, jobId);
+  mkdirSync(workDir, { recursive: true });
+  let lastReported = -1;
+  try {
+    await runLocalTranscode(
+      request.Settings,
+      {
+        async fetchInput(uri) {
+          const { bucket, key } = parseS3(uri);
+          const target = join(workDir, 'in', key.split('/').pop() ?? 'input');
+          mkdirSync(join(workDir, 'in'), { recursive: true });
+          const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+          await pipeline(object.Body as NodeJS.ReadableStream, createWriteStream(target));
+          return target;
+        },
+        async storeOutput(uri, localPath, contentType) {
+          const { bucket, key } = parseS3(uri);
+          await s3.send(
+            new PutObjectCommand({
+              Bucket: bucket,
+              Key: key,
+              Body: await readFile(localPath),
+              ContentType: contentType,
+            }),
+          );
+        },
+      },
+      {
+        workDir,
+        onProgress(percent) {
+          // MediaConvert reports every few seconds; whole-percent steps keep the table writes few.
+          if (percent - lastReported >= 5 || percent === 100) {
+            lastReported = percent;
+            onProgress(percent);
+          }
+        },
+      },
+    );
+    return { Job: { Id: jobId, Status: 'COMPLETE', UserMetadata: request.UserMetadata ?? {} } };
+  } catch (error) {
+    throw new TaskError(
+      'States.TaskFailed',
+      JSON.stringify({ Job: { Id: jobId, Status: 'ERROR', ErrorMessage: (error as Error).message } }),
+    );
+  } finally {
+    rmSync(workDir, { recursive: true, force: true });
+  }
+}
+
+function parseS3(uri: string): { bucket: string; key: string } {
+  const match = /^s3:\/\/([^/]+)\/(.+)$/.exec(uri);
+  if (!match?.[1] || !match[2]) throw new Error(`Not an s3:// URI: ${uri}`);
+  return { bucket: match[1], key: match[2] };
+}
+
+async function portOrFree(port: number): Promise<number> {
+  if (port !== 0) return port;
+  return new Promise((ok, fail) => {
+    const probe = createServer();
+    probe.once('error', fail);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      const free = typeof address === 'object' && address ? address.port : 0;
+      probe.close(() => ok(free));
+    });
+  });
+}
+
+function addressPort(server: Server): number {
+  const address = server.address();
+  return typeof address === 'object' && address ? address.port : 0;
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((ok) => {
+    server.closeAllConnections?.();
+    server.close(() => ok());
+  });
+}

@@ -1,0 +1,72 @@
+#!/usr/bin/env node
+// Prepares this machine for `npm start` / `npm test`. Plain JavaScript with no dependencies,
+// so it runs on whatever Node started npm (even an old one) before anything is installed.
+// It installs what it can (npm packages, including Node 24 as a devDependency; ffmpeg and a
+// Java runtime through apt-get when running as root) and otherwise stops with the exact
+// command to run.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const say = (message) => process.stderr.write(`[setup] ${message}\n`);
+const has = (command, args = ['-version']) => spawnSync(command, args, { stdio: 'ignore' }).status === 0;
+const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+const hasApt = has('apt-get', ['--version']);
+let aptUpdated = false;
+
+function aptInstall(packages) {
+  if (!aptUpdated) {
+    say('apt-get update');
+    execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit' });
+    aptUpdated = true;
+  }
+  say(`apt-get install ${packages.join(' ')}`);
+  execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...packages], {
+    stdio: 'inherit',
+    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+  });
+}
+
+function requireTool(name, check, aptPackages, instruction) {
+  if (check()) return;
+  if (isRoot && hasApt) {
+    aptInstall(aptPackages);
+    if (check()) return;
+  }
+  say(`${name} is missing and could not be installed automatically.`);
+  say(instruction);
+  process.exit(1);
+}
+
+// 1. npm packages (Node 24 comes with them: the `node` devDependency).
+if (
+  !existsSync(join(root, 'node_modules', '.bin', 'node')) ||
+  !existsSync(join(root, 'node_modules', 'aws-cdk-lib'))
+) {
+  say('installing npm packages (npm ci)');
+  execFileSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
+}
+const nodeBin = join(root, 'node_modules', '.bin', 'node');
+const nodeVersion = execFileSync(nodeBin, ['--version']).toString().trim();
+if (Number(nodeVersion.replace(/^v/, '').split('.')[0]) < 22) {
+  say(`Node ${nodeVersion} found in node_modules; Showrunner needs Node >= 22. Run: npm install node@24`);
+  process.exit(1);
+}
+
+// 2. ffmpeg (the local stand-in for MediaConvert, and test clips).
+requireTool(
+  'ffmpeg',
+  () => has('ffmpeg') && has('ffprobe'),
+  ['ffmpeg'],
+  'Install ffmpeg >= 5 with libx264: `sudo apt-get install ffmpeg` (Debian/Ubuntu) or `brew install ffmpeg` (macOS).',
+);
+
+// 3. Java >= 11 (DynamoDB Local is a Java program).
+requireTool(
+  'Java',
+  () => has('java'),
+  ['openjdk-17-jre-headless'],
+  'Install a Java runtime >= 17: `sudo apt-get install openjdk-17-jre-headless` or `brew install openjdk@17`.',
+);

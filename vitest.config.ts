@@ -1,0 +1,36 @@
+import { defineConfig } from 'vitest/config';
+
+/**
+ * Three projects, one `npm test`: unit (pure, milliseconds), infra (CDK synth + cdk-nag) and
+ * integration (real DynamoDB Local, s3rver and ffmpeg). `forks` because CDK synth and the
+ * emulators hold process-wide state.
+ */
+export default defineConfig({
+  test: {
+    pool: 'forks',
+    // s3rver (in the integration tests) needs OpenSSL's legacy provider on Node >= 17.
+    execArgv: ['--openssl-legacy-provider'],
+    projects: [
+      { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
+      {
+        extends: true,
+        test: {
+          name: 'infra',
+          include: ['test/infra/**/*.test.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'integration',
+          include: ['test/integration/**/*.test.ts'],
+          testTimeout: 240_000,
+          hookTimeout: 240_000,
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
