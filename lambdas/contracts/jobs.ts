@@ -72,10 +72,11 @@ export const createUploadRequestSchema = z
     titleName: z.string().trim().min(1).max(200),
     titleId: titleIdSchema.optional(),
     fileName: z.string().trim().min(1).max(255),
+    // Zero is allowed: an empty source gets a job that ends REJECTED (SOURCE_EMPTY), like any bad source.
     sizeBytes: z
       .number()
       .int()
-      .positive()
+      .nonnegative()
       .max(5 * 1024 ** 4),
     contentType: z.string().max(100).optional(),
     captions: z

@@ -11,6 +11,7 @@ export const TRANSCODE_ERROR_CODES = [
   /** ffmpeg exited cleanly but an output MediaConvert would have written is absent. */
   'OUTPUT_MISSING',
 ] as const;
+/** One of `TRANSCODE_ERROR_CODES`. */
 export type TranscodeErrorCode = (typeof TRANSCODE_ERROR_CODES)[number];
 
 /** A failed local transcode; `stderrTail` holds the end of ffmpeg's log when ffmpeg ran. */

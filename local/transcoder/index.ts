@@ -40,7 +40,7 @@ export interface TranscodeIo {
 
 /** Options for one local transcode. */
 export interface LocalTranscodeOptions {
-  /** Scratch folder; outputs are staged in `<workDir>/out` (emptied first) before upload. */
+  /** Scratch folder; outputs are staged in `<workDir>/out` (emptied first, removed after upload). */
   readonly workDir: string;
   /** Called with 0–100 as ffmpeg advances through the source, and 100 once everything is stored. */
   readonly onProgress?: (percent: number) => void;
@@ -95,6 +95,8 @@ export async function runLocalTranscode(
   await writeManifests(plan, captionFiles, out);
   await assertOutputs(plan, out);
   await uploadAll(plan, outDir, io, opts.signal);
+  // Staged copies are no longer needed once stored; a failed run keeps them for inspection.
+  await rm(outDir, { recursive: true, force: true });
   opts.onProgress?.(100);
 }
 

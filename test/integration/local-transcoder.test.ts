@@ -138,7 +138,7 @@ beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'showrunner-transcoder-'));
   const sources = join(root, INGEST_BUCKET, 'sources');
   const src = (id: string, file: string): string => join(sources, id, file);
-  for (const id of ['landscape', 'portrait', 'silent', 'tenbit', 'vp9', 'broken']) {
+  for (const id of ['landscape', 'portrait', 'rotated', 'silent', 'tenbit', 'vp9', 'broken']) {
     await mkdir(join(sources, id), { recursive: true });
   }
   const d = String(DURATION_SEC);
@@ -173,6 +173,13 @@ beforeAll(async () => {
     ),
     writeFile(src('broken', 'clip.mp4'), 'this is not a video'),
   ]);
+  // A phone-style clip: landscape pixels with a 90° display matrix (set by stream copy).
+  const unrotated = join(root, 'unrotated.mp4');
+  await ffmpeg(
+    ...['-f', 'lavfi', '-i', `testsrc2=size=320x180:rate=30:duration=${d}`],
+    ...['-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', unrotated],
+  );
+  await ffmpeg('-i', unrotated, '-c', 'copy', '-metadata:s:v:0', 'rotate=90', src('rotated', 'clip.mp4'));
   const sidecars = join(root, INGEST_BUCKET, 'sidecars', 'landscape');
   await mkdir(sidecars, { recursive: true });
   await writeFile(
@@ -240,6 +247,31 @@ describe('local transcoder', () => {
     expect(master).toMatch(/BANDWIDTH=\d+,AVERAGE-BANDWIDTH=\d+,CODECS="avc1\.[0-9a-f]{6},mp4a\.40\.2"/);
     expect(master).toContain('RESOLUTION=360x640');
     expect(master).toContain('#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID="audio"');
+    await decodes(result.masterPath);
+  });
+
+  it('applies rotation metadata, as MediaConvert does with Rotate AUTO', async () => {
+    const rotated = {
+      ...probe({ width: 320, height: 180, audio: false }),
+      video: {
+        ...probe({ width: 320, height: 180 }).video,
+        displayWidth: 180,
+        displayHeight: 320,
+        rotation: 90 as const,
+      },
+    };
+
+    const result = await transcode('clip.mp4', rotated, 'rotated');
+
+    expect(result.verdict).toMatchObject({
+      ok: true,
+      asset: { renditions: [{ name: '180p', width: 180, height: 320 }] },
+    });
+    const { stdout } = await run('ffprobe', [
+      ...['-v', 'error', '-show_entries', 'stream=width,height', '-of', 'csv=p=0'],
+      join(root, MEDIA_BUCKET, 'media/title-1/rotated/poster/poster.0000000.jpg'),
+    ]);
+    expect(stdout.trim()).toBe('180,320');
     await decodes(result.masterPath);
   });
 

@@ -384,6 +384,7 @@ export function parseS3Uri(uri: string): S3Location {
 
 /** What a rendition of the CMAF group carries. */
 export const RENDITION_KINDS = ['video', 'audio', 'captions'] as const;
+/** One of `RENDITION_KINDS`. */
 export type RenditionKind = (typeof RENDITION_KINDS)[number];
 
 /** Keys of one CMAF rendition. */
