@@ -45,8 +45,8 @@ if (
   !existsSync(join(root, 'node_modules', '.bin', 'node')) ||
   !existsSync(join(root, 'node_modules', 'aws-cdk-lib'))
 ) {
-  say('installing npm packages (npm ci)');
-  execFileSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
+  say('installing npm packages (npm install)');
+  execFileSync('npm', ['install', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
 }
 const nodeBin = join(root, 'node_modules', '.bin', 'node');
 const nodeVersion = execFileSync(nodeBin, ['--version']).toString().trim();
