@@ -48,6 +48,7 @@ export function buildApp(app: App = createApp(), config?: TargetConfig): Showrun
     description: 'Showrunner: the REST API and its services',
     ingestBucket: data.ingestBucket,
     jobsTable: data.jobsTable,
+    tables: data.tables,
   });
   Tags.of(app).add('project', 'showrunner');
   Tags.of(app).add('showrunner:target', resolved.target);

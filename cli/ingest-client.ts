@@ -1,16 +1,27 @@
 /**
- * Ingest through the HTTP API as a browser would: register the upload, PUT the bytes to the
- * presigned URL(s) (in parts above 64 MiB), then follow the job until it ends.
+ * Ingest through the HTTP API as an admin's browser would: sign in, create the title (or use an
+ * existing one), register the upload, PUT the bytes to the presigned URL(s) (in parts above
+ * 64 MiB), then follow the job until it ends. A READY job's asset is attached to the title.
  */
 import { open, readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { CreateUploadResponse, JobView } from '../lambdas/contracts/jobs.ts';
 import { TERMINAL_STATUSES } from '../lambdas/contracts/jobs.ts';
+import { adminFromEnv } from '../local/defaults.ts';
 
 export interface IngestOptions {
   apiUrl: string;
   file: string;
+  /** Name of the title to create; ignored when `titleId` names an existing one. */
   title: string;
+  /** Upload into this existing title instead of creating one. */
+  titleId?: string;
+  /** Where a created title is live, from now on. @default ['US'] */
+  countries?: string[];
+  /** Rating of a created title. @default 'teen' */
+  maturity?: 'kids' | 'teen' | 'adult';
+  /** An admin's credentials. @default SHOWRUNNER_ADMIN_EMAIL / _PASSWORD, else the local defaults */
+  admin?: { email: string; password: string };
   captions?: { lang: string; file: string }[];
   onUploadProgress?: (sentBytes: number, totalBytes: number) => void;
   onJob?: (job: JobView) => void;
@@ -27,20 +38,42 @@ export class IngestError extends Error {
   }
 }
 
-export async function ingest(options: IngestOptions): Promise<JobView> {
+export async function ingest(options: IngestOptions): Promise<JobView & { titleId: string }> {
   const size = (await stat(options.file)).size;
   const api = options.apiUrl.replace(/\/+$/, '');
-  const created = await call<CreateUploadResponse>(`${api}/v1/admin/uploads`, {
+  const admin = options.admin ?? adminFromEnv();
+  const { accessToken } = await call<{ accessToken: string }>(`${api}/v1/auth/login`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      titleName: options.title,
-      fileName: basename(options.file),
-      sizeBytes: size,
-      contentType: contentTypeOf(options.file),
-      captions: (options.captions ?? []).map((c) => ({ lang: c.lang, fileName: basename(c.file) })),
-    }),
+    body: JSON.stringify(admin),
   });
+  const auth = { authorization: `Bearer ${accessToken}` };
+  const titleId =
+    options.titleId ??
+    (
+      await call<{ titleId: string }>(`${api}/v1/admin/titles`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...auth },
+        body: JSON.stringify({
+          name: options.title,
+          maturity: options.maturity ?? 'teen',
+          availability: [{ countries: options.countries ?? ['US'], from: new Date().toISOString() }],
+        }),
+      })
+    ).titleId;
+  const created = await call<CreateUploadResponse>(
+    `${api}/v1/admin/titles/${encodeURIComponent(titleId)}/uploads`,
+    {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...auth },
+      body: JSON.stringify({
+        fileName: basename(options.file),
+        sizeBytes: size,
+        contentType: contentTypeOf(options.file),
+        captions: (options.captions ?? []).map((c) => ({ lang: c.lang, fileName: basename(c.file) })),
+      }),
+    },
+  );
   // Sidecars first: the source upload is what starts the job.
   for (const caption of created.captions) {
     const file = options.captions?.find((c) => c.lang === caption.lang)?.file;
@@ -73,17 +106,22 @@ export async function ingest(options: IngestOptions): Promise<JobView> {
     }
     await call(`${api}/v1/admin/uploads/${created.jobId}/complete`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...auth },
       body: JSON.stringify({ uploadId: upload.uploadId, parts }),
     });
   }
-  return follow(api, created.jobId, options);
+  return { ...(await follow(api, created.jobId, options, auth)), titleId };
 }
 
-async function follow(api: string, jobId: string, options: IngestOptions): Promise<JobView> {
+async function follow(
+  api: string,
+  jobId: string,
+  options: IngestOptions,
+  auth: Record<string, string>,
+): Promise<JobView> {
   const deadline = Date.now() + (options.timeoutMs ?? 2 * 3600_000);
   for (;;) {
-    const job = await call<JobView>(`${api}/v1/admin/jobs/${jobId}`, { method: 'GET' });
+    const job = await call<JobView>(`${api}/v1/admin/jobs/${jobId}`, { method: 'GET', headers: auth });
     options.onJob?.(job);
     if (TERMINAL_STATUSES.includes(job.status)) return job;
     if (Date.now() > deadline)

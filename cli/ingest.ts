@@ -10,7 +10,8 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ingest } from './ingest-client.ts';
 
-const USAGE = 'usage: npm run ingest -- <file> --title "<name>" [--captions en=<file.vtt>]… [--api <url>]';
+const USAGE =
+  'usage: npm run ingest -- <file> (--title "<name>" [--countries US,BR] [--maturity kids|teen|adult] | --title-id <id>) [--captions en=<file.vtt>]… [--api <url>]';
 
 function apiUrlFromPlatform(): string | undefined {
   try {
@@ -27,6 +28,9 @@ async function main(): Promise<number> {
     typeof parseArgs<{
       options: {
         title: { type: 'string' };
+        'title-id': { type: 'string' };
+        countries: { type: 'string' };
+        maturity: { type: 'string' };
         captions: { type: 'string'; multiple: true };
         api: { type: 'string' };
       };
@@ -38,6 +42,9 @@ async function main(): Promise<number> {
       allowPositionals: true,
       options: {
         title: { type: 'string' },
+        'title-id': { type: 'string' },
+        countries: { type: 'string' },
+        maturity: { type: 'string' },
         captions: { type: 'string', multiple: true },
         api: { type: 'string' },
       },
@@ -47,8 +54,10 @@ async function main(): Promise<number> {
     return 2;
   }
   const file = parsed.positionals[0];
-  const title = parsed.values.title;
-  if (!file || !title) {
+  const titleId = parsed.values['title-id'];
+  const title = parsed.values.title ?? '';
+  const maturity = parsed.values.maturity;
+  if (!file || (!title && !titleId) || (maturity && !['kids', 'teen', 'adult'].includes(maturity))) {
     console.error(USAGE);
     return 2;
   }
@@ -77,6 +86,11 @@ async function main(): Promise<number> {
       apiUrl,
       file,
       title,
+      ...(titleId ? { titleId } : {}),
+      ...(parsed.values.countries
+        ? { countries: parsed.values.countries.split(',').map((c) => c.trim().toUpperCase()) }
+        : {}),
+      ...(maturity ? { maturity: maturity as 'kids' | 'teen' | 'adult' } : {}),
       captions,
       onUploadProgress: (sent, total) => bar('UPLOADING', total === 0 ? 100 : (sent / total) * 100),
       onJob: (j) => {
@@ -91,6 +105,7 @@ async function main(): Promise<number> {
     if (tty) process.stderr.write('\n');
     const result = {
       jobId: job.jobId,
+      titleId: job.titleId,
       status: job.status,
       manifestUrl: job.manifestUrl ?? null,
       ...(job.reason ? { reason: job.reasonCode ? `${job.reasonCode}: ${job.reason}` : job.reason } : {}),

@@ -18,6 +18,13 @@ export interface TargetConfig {
   readonly maxSourceSeconds: number;
   /** Largest source the pipeline accepts, bytes. */
   readonly maxSourceBytes: number;
+  /**
+   * Who signs access tokens: a Cognito user pool (`aws`), or the local identity provider behind
+   * the same port (LocalStack's free tier has no Cognito; the embedded platform runs offline).
+   */
+  readonly identityProvider: 'cognito' | 'local';
+  /** Days a PAST_DUE subscription may still play. */
+  readonly gracePeriodDays: number;
   /** Days to keep Lambda, Step Functions and API logs. */
   readonly logRetentionDays: 7 | 30 | 90 | 365;
 }
@@ -26,15 +33,24 @@ const BASE = {
   stackPrefix: 'Showrunner',
   maxSourceSeconds: 6 * 3600,
   maxSourceBytes: 100 * 1024 ** 3,
+  gracePeriodDays: 7,
 } as const;
 
 const CONFIGS: Record<TargetName, TargetConfig> = {
-  aws: { ...BASE, target: 'aws', retainData: true, mediaBaseUrl: undefined, logRetentionDays: 30 },
+  aws: {
+    ...BASE,
+    target: 'aws',
+    retainData: true,
+    mediaBaseUrl: undefined,
+    identityProvider: 'cognito',
+    logRetentionDays: 30,
+  },
   localstack: {
     ...BASE,
     target: 'localstack',
     retainData: false,
     mediaBaseUrl: undefined,
+    identityProvider: 'local',
     logRetentionDays: 7,
   },
   local: {
@@ -42,6 +58,7 @@ const CONFIGS: Record<TargetName, TargetConfig> = {
     target: 'local',
     retainData: false,
     mediaBaseUrl: 'http://localhost:8080',
+    identityProvider: 'local',
     logRetentionDays: 7,
   },
 };

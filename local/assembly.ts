@@ -26,6 +26,8 @@ interface Template {
 
 export interface LocalTable {
   logicalId: string;
+  /** Construct id in its stack (`Catalog`, `MediaJobs`), as declared in `lambdas/contracts/tables.ts`. */
+  constructId?: string;
   name: string;
   partitionKey: string;
   sortKey: string | undefined;
@@ -47,7 +49,10 @@ export interface LocalFunction {
 
 export interface LocalRule {
   logicalId: string;
-  eventPattern: Record<string, Json>;
+  /** Absent on scheduled rules. */
+  eventPattern: Record<string, Json> | undefined;
+  /** `cron(…)` or `rate(…)` of a scheduled rule; the local platform runs these on demand. */
+  schedule?: string | undefined;
   targets: { arn: string }[];
 }
 
@@ -122,6 +127,7 @@ export function readTemplates(stacks: { stackName: string; template: Template }[
           const keys = props.KeySchema as { AttributeName: string; KeyType: string }[];
           result.tables.push({
             logicalId,
+            constructId: physical.get(logicalId)?.constructId,
             name,
             partitionKey: keys.find((k) => k.KeyType === 'HASH')?.AttributeName ?? '',
             sortKey: keys.find((k) => k.KeyType === 'RANGE')?.AttributeName,
@@ -169,7 +175,11 @@ export function readTemplates(stacks: { stackName: string; template: Template }[
           const targets = (props.Targets ?? []) as { Arn: Json }[];
           result.rules.push({
             logicalId,
-            eventPattern: resolve(props.EventPattern as Json) as Record<string, Json>,
+            eventPattern:
+              props.EventPattern === undefined
+                ? undefined
+                : (resolve(props.EventPattern as Json) as Record<string, Json>),
+            schedule: typeof props.ScheduleExpression === 'string' ? props.ScheduleExpression : undefined,
             targets: targets.map((t) => ({ arn: String(resolve(t.Arn)) })),
           });
           break;

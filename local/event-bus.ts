@@ -46,7 +46,7 @@ export class LocalEventBus {
     };
     let delivered = 0;
     for (const rule of this.rules) {
-      if (!matchesPattern(rule.eventPattern, envelope)) continue;
+      if (!rule.eventPattern || !matchesPattern(rule.eventPattern, envelope)) continue;
       for (const target of rule.targets) {
         delivered++;
         this.invoke(target.arn, envelope).catch((error) => this.onError(error, target.arn));
@@ -54,6 +54,24 @@ export class LocalEventBus {
     }
     return delivered;
   }
+}
+
+/**
+ * Runs the scheduled rules whose targets include `targetArn` now, as if the schedule fired at
+ * `time` (EventBridge's "Scheduled Event"); resolves with what each target returned.
+ */
+export function scheduledEvent(rule: LocalRule, time: Date): Record<string, Json> {
+  return {
+    version: '0',
+    id: randomUUID(),
+    'detail-type': 'Scheduled Event',
+    source: 'aws.events',
+    account: '000000000000',
+    time: time.toISOString(),
+    region: 'us-east-1',
+    resources: [`arn:aws:events:us-east-1:000000000000:rule/${rule.logicalId}`],
+    detail: {},
+  };
 }
 
 /**

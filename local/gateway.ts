@@ -6,12 +6,31 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { ROUTES, type RouteDeclaration } from '../lambdas/contracts/routes.ts';
+import { GATEWAY_ERRORS, ROUTES, type RouteDeclaration } from '../lambdas/contracts/routes.ts';
 
 /** API Gateway refuses payloads above 10 MB before any function runs. */
 const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
 
 export type RouteInvoker = (route: RouteDeclaration, event: APIGatewayProxyEvent) => Promise<unknown>;
+
+/** Runs the TOKEN authorizer function; rejects when it throws (API Gateway's 401). */
+export type AuthorizerInvoker = (event: {
+  type: 'TOKEN';
+  authorizationToken: string;
+  methodArn: string;
+}) => Promise<unknown>;
+
+interface AuthorizerResult {
+  principalId: string;
+  policyDocument: {
+    Statement: { Effect: 'Allow' | 'Deny'; Action: string | string[]; Resource: string | string[] }[];
+  };
+  context?: Record<string, string | number | boolean>;
+}
+
+/** API Gateway's default authorizer result cache: the policy per token, five minutes. */
+const AUTHORIZER_CACHE_MS = 5 * 60 * 1000;
+const API_ARN_PREFIX = 'arn:aws:execute-api:us-east-1:000000000000:local/prod';
 
 interface CompiledRoute {
   route: RouteDeclaration;
@@ -28,14 +47,18 @@ function compile(route: RouteDeclaration): CompiledRoute {
   return { route, pattern: new RegExp(`^${source}/?$`), params };
 }
 
-export function startGateway(options: {
+export interface GatewayOptions {
   port: number;
   host?: string;
   invoke: RouteInvoker;
-}): Promise<Server> {
+  authorize: AuthorizerInvoker;
+}
+
+export function startGateway(options: GatewayOptions): Promise<Server> {
   const routes = (ROUTES as readonly RouteDeclaration[]).map(compile);
+  const cache = new Map<string, { result: AuthorizerResult; expires: number }>();
   const server = createServer((req, res) => {
-    handle(req, res, routes, options.invoke).catch((error) => {
+    handle(req, res, routes, options, cache).catch((error) => {
       send(res, 500, {
         error: { code: 'INTERNAL_ERROR', message: `Gateway error: ${(error as Error).message}` },
       });
@@ -51,7 +74,8 @@ async function handle(
   req: IncomingMessage,
   res: ServerResponse,
   routes: CompiledRoute[],
-  invoke: RouteInvoker,
+  options: GatewayOptions,
+  cache: Map<string, { result: AuthorizerResult; expires: number }>,
 ): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://localhost');
   const path = decodeURI(url.pathname);
@@ -60,8 +84,8 @@ async function handle(
     return match ? [{ ...r, match }] : [];
   });
   if (candidates.length === 0) {
-    return send(res, 404, {
-      error: { code: 'ROUTE_NOT_FOUND', message: `No route for ${req.method} ${path}` },
+    return send(res, GATEWAY_ERRORS.ROUTE_NOT_FOUND.status, {
+      error: { code: GATEWAY_ERRORS.ROUTE_NOT_FOUND.code, message: `No route for ${req.method} ${path}` },
     });
   }
   const hit = candidates.find((c) => c.route.method === req.method);
@@ -69,6 +93,29 @@ async function handle(
     return send(res, 405, {
       error: { code: 'METHOD_NOT_ALLOWED', message: `${req.method} is not allowed on ${path}` },
     });
+  }
+  let authorizer: Record<string, unknown> | null = null;
+  if (hit.route.auth !== 'none') {
+    const token = req.headers.authorization;
+    if (!token) return sendError(res, GATEWAY_ERRORS.UNAUTHORIZED);
+    const methodArn = `${API_ARN_PREFIX}/${hit.route.method}${url.pathname}`;
+    let cached = cache.get(token);
+    if (!cached || cached.expires < Date.now()) {
+      try {
+        const result = (await options.authorize({
+          type: 'TOKEN',
+          authorizationToken: token,
+          methodArn,
+        })) as AuthorizerResult;
+        cached = { result, expires: Date.now() + AUTHORIZER_CACHE_MS };
+        cache.set(token, cached);
+      } catch {
+        cache.delete(token);
+        return sendError(res, GATEWAY_ERRORS.UNAUTHORIZED);
+      }
+    }
+    if (!allows(cached.result, methodArn)) return sendError(res, GATEWAY_ERRORS.ACCESS_DENIED);
+    authorizer = { ...cached.result.context, principalId: cached.result.principalId };
   }
   const body = await readBody(req);
   if (body === undefined) {
@@ -81,15 +128,39 @@ async function handle(
     pathParameters[name] = safeDecode(hit.match[i + 1] ?? '');
   });
   const event = proxyEvent(req, url, hit.route, pathParameters, body);
+  event.requestContext.authorizer = authorizer;
   let result: APIGatewayProxyResult;
   try {
-    result = (await invoke(hit.route, event)) as APIGatewayProxyResult;
+    result = (await options.invoke(hit.route, event)) as APIGatewayProxyResult;
   } catch {
     // A function that throws is API Gateway's 502; the function logged the details.
     return send(res, 502, { error: { code: 'INTERNAL_ERROR', message: 'The function failed.' } });
   }
   res.writeHead(result.statusCode ?? 200, { ...(result.headers as Record<string, string> | undefined) });
   res.end(result.isBase64Encoded ? Buffer.from(result.body ?? '', 'base64') : (result.body ?? ''));
+}
+
+/** IAM evaluation, as far as an authorizer policy needs it: an explicit Deny wins, else an Allow must match. */
+function allows(result: AuthorizerResult, methodArn: string): boolean {
+  const matching = (effect: 'Allow' | 'Deny') =>
+    (result.policyDocument?.Statement ?? []).some(
+      (s) =>
+        s.Effect === effect && [s.Resource].flat().some((resource) => wildcard(resource).test(methodArn)),
+    );
+  return !matching('Deny') && matching('Allow');
+}
+
+function wildcard(pattern: string): RegExp {
+  return new RegExp(
+    `^${pattern
+      .split('*')
+      .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*')}$`,
+  );
+}
+
+function sendError(res: ServerResponse, error: { status: number; code: string; message: string }): void {
+  send(res, error.status, { error: { code: error.code, message: error.message } });
 }
 
 function safeDecode(value: string): string {

@@ -13,12 +13,19 @@ import { join, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { ENV } from '../lambdas/contracts/env.ts';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ENV, tableEnv } from '../lambdas/contracts/env.ts';
+import type { FunctionId } from '../lambdas/contracts/functions.ts';
+import { MEDIA_JOBS_TABLE } from '../lambdas/contracts/tables.ts';
+import { localIdentityProvider } from '../lambdas/identity/adapters/local-identity-provider.ts';
+import { parseS3Uri } from '../lambdas/media-pipeline/domain/job-settings.ts';
 import { LOCAL_REGION, type LocalAssembly, synthesizeLocal } from './assembly.ts';
+import { adminFromEnv } from './defaults.ts';
 import { type DynamoEmulator, ensureTables, LOCAL_CREDENTIALS, startDynamo } from './emulators/dynamodb.ts';
 import { type S3Emulator, startS3 } from './emulators/s3.ts';
-import { LocalEventBus } from './event-bus.ts';
+import { LocalEventBus, scheduledEvent } from './event-bus.ts';
 import { startGateway } from './gateway.ts';
+import { startInvokeApi } from './lambda/invoke-api.ts';
 import { FunctionError, LambdaRuntime } from './lambda/runtime.ts';
 import { startMediaOrigin } from './media-origin.ts';
 import { runLocalTranscode } from './transcoder/index.ts';
@@ -39,6 +46,8 @@ export interface PlatformOptions {
   dynamoPort?: number;
   /** Log function errors and workflow failures. @default true */
   log?: (message: string) => void;
+  /** The administrator created (or reset) at start. @default SHOWRUNNER_ADMIN_EMAIL / _PASSWORD, else the defaults */
+  admin?: { email: string; password: string };
 }
 
 export interface PlatformInfo {
@@ -50,6 +59,7 @@ export interface PlatformInfo {
   ingestBucket: string;
   mediaBucket: string;
   jobsTable: string;
+  adminEmail: string;
 }
 
 export interface Platform {
@@ -58,6 +68,11 @@ export interface Platform {
   lambda: LambdaRuntime;
   stateMachine: LocalStateMachine;
   bus: LocalEventBus;
+  /**
+   * Runs the scheduled rule(s) targeting a function now, as if the schedule fired at `time`
+   * (on AWS EventBridge fires them); resolves with the targets' results.
+   */
+  runScheduled(functionId: FunctionId, time?: Date): Promise<unknown[]>;
   /** Resolves when no workflow execution is running. */
   idle(): Promise<void>;
   stop(): Promise<void>;
@@ -72,7 +87,8 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
   if (!stateMachineDef) throw new Error('The synthesized app has no state machine.');
   const ingestBucket = assembly.bucketNamed('IngestBucket');
   const mediaBucket = assembly.bucketNamed('MediaBucket');
-  const jobsTable = assembly.tables[0]?.name ?? '';
+  const jobsTable = assembly.tables.find((t) => t.constructId === MEDIA_JOBS_TABLE.constructId)?.name ?? '';
+  const admin = options.admin ?? adminFromEnv();
 
   const stops: (() => Promise<unknown>)[] = [];
   const stopAll = async () => {
@@ -114,6 +130,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
       AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
       AWS_ENDPOINT_URL_S3: s3emu.endpoint,
+      AWS_ENDPOINT_URL_LAMBDA: '',
       POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
       PATH: process.env.PATH ?? '',
     };
@@ -121,8 +138,22 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     for (const fn of assembly.functions) {
       if (ENV.MEDIA_BASE_URL in fn.environment) fn.environment[ENV.MEDIA_BASE_URL] = mediaBaseUrl;
     }
+    // Internal calls between services go through a local Lambda Invoke API.
+    const invokePort = await portOrFree(0);
+    baseEnv.AWS_ENDPOINT_URL_LAMBDA = `http://127.0.0.1:${invokePort}`;
     const lambda = new LambdaRuntime({ functions: assembly.functions, repoRoot: REPO_ROOT, baseEnv });
     stops.push(() => lambda.close());
+    const invokeApi = await startInvokeApi({ port: invokePort, lambda });
+    stops.push(() => closeServer(invokeApi));
+
+    // The administrator, through the same identity provider the functions use.
+    const signup = assembly.functionById('signup');
+    const identity = localIdentityProvider({
+      db: DynamoDBDocumentClient.from(dynamo.client),
+      tableName: signup.environment[tableEnv('identity')] ?? '',
+      issuer: signup.environment[ENV.TOKEN_ISSUER] ?? '',
+    });
+    await identity.ensureAccount({ ...admin, country: 'US', groups: ['admin'] });
 
     // The bus needs the state machine and the state machine's transcoder needs the bus.
     let bus: LocalEventBus | undefined;
@@ -131,6 +162,15 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     const stateMachine = new LocalStateMachine(stateMachineDef.arn, stateMachineDef.definition, {
       lambda,
       dynamo: dynamo.client,
+      putEvents: (entries) => {
+        for (const entry of entries) {
+          bus?.put({
+            source: entry.Source,
+            'detail-type': entry.DetailType,
+            detail: JSON.parse(entry.Detail),
+          });
+        }
+      },
       mediaConvertSync: async (request) =>
         (await transcodeLocally(request as unknown as MediaConvertRequest, s3, workRoot, (percent) =>
           bus?.put({
@@ -172,8 +212,10 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       });
     });
 
+    const authorizerArn = assembly.functionById('authorizer').arn;
     const gateway = await startGateway({
       port: await portOrFree(options.gatewayPort ?? 3000),
+      authorize: (event) => lambda.invoke(authorizerArn, event),
       invoke: async (route, event) => {
         try {
           return await lambda.invoke(assembly.functionById(route.function).arn, event);
@@ -195,6 +237,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       ingestBucket,
       mediaBucket,
       jobsTable,
+      adminEmail: admin.email,
     };
     writeFileSync(join(dataDir, 'platform.json'), `${JSON.stringify(info, null, 2)}\n`);
     return {
@@ -203,6 +246,12 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       lambda,
       stateMachine,
       bus,
+      async runScheduled(functionId, time = new Date()) {
+        const arn = assembly.functionById(functionId).arn;
+        const rules = assembly.rules.filter((r) => r.schedule && r.targets.some((t) => t.arn === arn));
+        if (rules.length === 0) throw new Error(`No scheduled rule targets ${functionId}.`);
+        return Promise.all(rules.map((rule) => lambda.invoke(arn, scheduledEvent(rule, time))));
+      },
       idle: () => stateMachine.idle(),
       async stop() {
         rmSync(join(dataDir, 'platform.json'), { force: true });
@@ -240,7 +289,7 @@ async function transcodeLocally(
       request.Settings,
       {
         async fetchInput(uri) {
-          const { bucket, key } = parseS3(uri);
+          const { bucket, key } = parseS3Uri(uri);
           const target = join(workDir, 'in', key.split('/').pop() ?? 'input');
           mkdirSync(join(workDir, 'in'), { recursive: true });
           const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
@@ -248,7 +297,7 @@ async function transcodeLocally(
           return target;
         },
         async storeOutput(uri, localPath, contentType) {
-          const { bucket, key } = parseS3(uri);
+          const { bucket, key } = parseS3Uri(uri);
           await s3.send(
             new PutObjectCommand({
               Bucket: bucket,
@@ -279,12 +328,6 @@ async function transcodeLocally(
   } finally {
     rmSync(workDir, { recursive: true, force: true });
   }
-}
-
-function parseS3(uri: string): { bucket: string; key: string } {
-  const match = /^s3:\/\/([^/]+)\/(.+)$/.exec(uri);
-  if (!match?.[1] || !match[2]) throw new Error(`Not an s3:// URI: ${uri}`);
-  return { bucket: match[1], key: match[2] };
 }
 
 async function portOrFree(port: number): Promise<number> {

@@ -25,6 +25,10 @@ export interface WorkflowIntegrations {
   dynamo: DynamoDBClient;
   /** Runs a MediaConvert CreateJob request to completion; resolves with the job description. */
   mediaConvertSync: (request: Record<string, Json>) => Promise<Json>;
+  /** EventBridge PutEvents: hands each entry to the local bus. */
+  putEvents: (
+    entries: { Source: string; DetailType: string; Detail: string; EventBusName?: string }[],
+  ) => void;
 }
 
 export interface ExecutionRecord {
@@ -147,6 +151,20 @@ function bindTask(resource: string, integrations: WorkflowIntegrations): TaskHan
       return dynamoTask((p) => integrations.dynamo.send(new GetItemCommand(p as never)));
     case 'arn:aws:states:::dynamodb:deleteItem':
       return dynamoTask((p) => integrations.dynamo.send(new DeleteItemCommand(p as never)));
+    case 'arn:aws:states:::events:putEvents':
+      return async (input) => {
+        const { Entries } = input as { Entries: { Source: string; DetailType: string; Detail: Json }[] };
+        integrations.putEvents(
+          Entries.map((e) => ({
+            ...e,
+            Detail: typeof e.Detail === 'string' ? e.Detail : JSON.stringify(e.Detail),
+          })),
+        );
+        return {
+          Entries: Entries.map((_, i) => ({ EventId: `local-${Date.now()}-${i}` })),
+          FailedEntryCount: 0,
+        };
+      };
     case 'arn:aws:states:::mediaconvert:createJob.sync':
       return async (input) => integrations.mediaConvertSync(input as Record<string, Json>);
     default:

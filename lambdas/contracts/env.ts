@@ -1,6 +1,10 @@
 /**
  * Names of the environment variables the functions read. CDK sets them, the local platform sets
  * them, handlers read them through `#shared/env.ts`: one list, so a rename cannot drift.
+ *
+ * Table names and the names of functions a function may invoke are not listed one by one: their
+ * variable names are derived from the table and function ids (`tableEnv`, `functionEnv`), so a
+ * declaration in `tables.ts` or `functions.ts` is all it takes.
  */
 export const ENV = {
   JOBS_TABLE: 'SHOWRUNNER_JOBS_TABLE',
@@ -14,5 +18,33 @@ export const ENV = {
   MAX_SOURCE_BYTES: 'SHOWRUNNER_MAX_SOURCE_BYTES',
   /** Longest source accepted, seconds. */
   MAX_SOURCE_SECONDS: 'SHOWRUNNER_MAX_SOURCE_SECONDS',
+  /** `cognito` (AWS) or `local` (embedded platform, LocalStack): which identity provider signs tokens. */
+  IDENTITY_PROVIDER: 'SHOWRUNNER_IDENTITY_PROVIDER',
+  /** Cognito user pool id and app client id (identity provider `cognito`). */
+  USER_POOL_ID: 'SHOWRUNNER_USER_POOL_ID',
+  USER_POOL_CLIENT_ID: 'SHOWRUNNER_USER_POOL_CLIENT_ID',
+  /** Issuer (`iss`) of tokens minted by the local identity provider. */
+  TOKEN_ISSUER: 'SHOWRUNNER_TOKEN_ISSUER',
+  /** Name of the EventBridge bus that services publish domain events to. */
+  EVENT_BUS: 'SHOWRUNNER_EVENT_BUS',
+  /** Days a PAST_DUE subscription may still play before playback is refused. */
+  GRACE_PERIOD_DAYS: 'SHOWRUNNER_GRACE_PERIOD_DAYS',
 } as const;
-export type EnvName = (typeof ENV)[keyof typeof ENV];
+export type EnvName =
+  | (typeof ENV)[keyof typeof ENV]
+  | `SHOWRUNNER_TABLE_${string}`
+  | `SHOWRUNNER_FUNCTION_${string}`;
+
+/** `profiles` → `SHOWRUNNER_TABLE_PROFILES`: where a function finds a declared table's name. */
+export function tableEnv(tableId: string): `SHOWRUNNER_TABLE_${string}` {
+  return `SHOWRUNNER_TABLE_${screaming(tableId)}`;
+}
+
+/** `catalogInternal` → `SHOWRUNNER_FUNCTION_CATALOG_INTERNAL`: the name of a function it may invoke. */
+export function functionEnv(functionId: string): `SHOWRUNNER_FUNCTION_${string}` {
+  return `SHOWRUNNER_FUNCTION_${screaming(functionId)}`;
+}
+
+function screaming(id: string): string {
+  return id.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase();
+}

@@ -1,8 +1,15 @@
 /**
  * Every Lambda function, declared once: CDK builds each with the house construct and tags it
  * with its id; the local platform finds the function by that tag in the synthesized template,
- * and routes name their function by id.
+ * and routes name their function by id. What a control-plane function may touch is declared
+ * here too (`tables`, `invokes`): the stack turns it into environment variables and
+ * least-privilege grants, so a handler's needs and its rights sit side by side.
  */
+import type { TableId } from './tables.ts';
+
+/** `read`: GetItem, BatchGetItem, Query (table and its indexes). `write`: read plus Put/Update/Delete and transactions. */
+export type TableAccess = 'read' | 'write';
+
 export interface FunctionDeclaration {
   /** Source file, relative to the repository root. */
   readonly entry: string;
@@ -15,6 +22,10 @@ export interface FunctionDeclaration {
   /** Invoked asynchronously (EventBridge, S3): gets a dead-letter queue. @default false */
   readonly async?: boolean;
   readonly description: string;
+  /** Tables of its own service it uses, and how. @default {} */
+  readonly tables?: Partial<Record<TableId, TableAccess>>;
+  /** Internal functions of other services it invokes (Lambda `Invoke` on exactly those). @default [] */
+  readonly invokes?: readonly string[];
 }
 
 export const FUNCTIONS = {
@@ -22,13 +33,168 @@ export const FUNCTIONS = {
     entry: 'lambdas/platform/handlers/health.ts',
     description: 'GET /v1/health',
   },
+  openapi: {
+    entry: 'lambdas/platform/handlers/openapi.ts',
+    description: 'GET /v1/openapi.json: the OpenAPI 3 document built from the route declaration',
+  },
+
+  // identity
+  signup: {
+    entry: 'lambdas/identity/handlers/signup.ts',
+    description: 'POST /v1/auth/signup',
+    tables: { identity: 'write' },
+  },
+  login: {
+    entry: 'lambdas/identity/handlers/login.ts',
+    description: 'POST /v1/auth/login',
+    tables: { identity: 'write' },
+  },
+  refreshToken: {
+    entry: 'lambdas/identity/handlers/refresh.ts',
+    description: 'POST /v1/auth/refresh',
+    tables: { identity: 'write' },
+  },
+  getMe: {
+    entry: 'lambdas/identity/handlers/me.ts',
+    description: 'GET /v1/me',
+    tables: { identity: 'read' },
+  },
+  jwks: {
+    entry: 'lambdas/identity/handlers/jwks.ts',
+    description: 'GET /v1/auth/jwks.json: public keys of the token issuer',
+    tables: { identity: 'read' },
+  },
+  authorizer: {
+    entry: 'lambdas/identity/handlers/authorizer.ts',
+    description: 'API Gateway authorizer: verifies the bearer JWT, admits admins to /v1/admin/*',
+    tables: { identity: 'read' },
+  },
+
+  // profiles
+  listProfiles: {
+    entry: 'lambdas/profiles/handlers/list-profiles.ts',
+    description: 'GET /v1/profiles',
+    tables: { profiles: 'read' },
+  },
+  createProfile: {
+    entry: 'lambdas/profiles/handlers/create-profile.ts',
+    description: 'POST /v1/profiles',
+    tables: { profiles: 'write' },
+  },
+  updateProfile: {
+    entry: 'lambdas/profiles/handlers/update-profile.ts',
+    description: 'PATCH /v1/profiles/{profileId}',
+    tables: { profiles: 'write' },
+  },
+  deleteProfile: {
+    entry: 'lambdas/profiles/handlers/delete-profile.ts',
+    description: 'DELETE /v1/profiles/{profileId}',
+    tables: { profiles: 'write' },
+  },
+  profilesInternal: {
+    entry: 'lambdas/profiles/handlers/internal.ts',
+    description: 'Internal: other services ask whose profile this is and its maturity',
+    tables: { profiles: 'read' },
+  },
+
+  // subscriptions
+  getSubscription: {
+    entry: 'lambdas/subscriptions/handlers/get-subscription.ts',
+    description: 'GET /v1/subscription',
+    tables: { subscriptions: 'read' },
+  },
+  putSubscription: {
+    entry: 'lambdas/subscriptions/handlers/put-subscription.ts',
+    description: 'PUT /v1/subscription: subscribe, change plan, update the card',
+    tables: { subscriptions: 'write' },
+  },
+  renewSubscriptions: {
+    entry: 'lambdas/subscriptions/handlers/renew-subscriptions.ts',
+    timeoutSec: 300,
+    async: true,
+    description: 'Scheduled: charges due subscriptions; a failed charge makes the account PAST_DUE',
+    tables: { subscriptions: 'write' },
+  },
+  subscriptionsInternal: {
+    entry: 'lambdas/subscriptions/handlers/internal.ts',
+    description: 'Internal: what an account may play (plan, streams, height, past-due grace)',
+    tables: { subscriptions: 'read' },
+  },
+
+  // catalog
+  listTitles: {
+    entry: 'lambdas/catalog/handlers/list-titles.ts',
+    description: 'GET /v1/titles',
+    tables: { catalog: 'read' },
+    invokes: ['profilesInternal'],
+  },
+  getTitle: {
+    entry: 'lambdas/catalog/handlers/get-title.ts',
+    description: 'GET /v1/titles/{titleId}',
+    tables: { catalog: 'read' },
+    invokes: ['profilesInternal'],
+  },
+  createTitle: {
+    entry: 'lambdas/catalog/handlers/create-title.ts',
+    description: 'POST /v1/admin/titles',
+    tables: { catalog: 'write' },
+  },
+  updateTitle: {
+    entry: 'lambdas/catalog/handlers/update-title.ts',
+    description: 'PATCH /v1/admin/titles/{titleId}',
+    tables: { catalog: 'write' },
+  },
+  catalogInternal: {
+    entry: 'lambdas/catalog/handlers/internal.ts',
+    description: 'Internal: title facts, visibility and next episodes for other services',
+    tables: { catalog: 'read' },
+  },
+  attachAsset: {
+    entry: 'lambdas/catalog/handlers/attach-asset.ts',
+    async: true,
+    description: 'Asset Published events -> the title gets its playable asset',
+    tables: { catalog: 'write' },
+  },
+
+  // history
+  putHeartbeat: {
+    entry: 'lambdas/history/handlers/put-heartbeat.ts',
+    description: 'PUT /v1/profiles/{profileId}/history/{titleId}',
+    tables: { history: 'write' },
+    invokes: ['profilesInternal', 'catalogInternal'],
+  },
+  listHistory: {
+    entry: 'lambdas/history/handlers/list-history.ts',
+    description: 'GET /v1/profiles/{profileId}/history',
+    tables: { history: 'read' },
+    invokes: ['profilesInternal', 'catalogInternal'],
+  },
+  deleteHistory: {
+    entry: 'lambdas/history/handlers/delete-history.ts',
+    description: 'DELETE /v1/profiles/{profileId}/history/{titleId}',
+    tables: { history: 'write' },
+    invokes: ['profilesInternal'],
+  },
+  continueWatching: {
+    entry: 'lambdas/history/handlers/continue-watching.ts',
+    description: 'GET /v1/profiles/{profileId}/continue-watching',
+    tables: { history: 'read' },
+    invokes: ['profilesInternal', 'catalogInternal'],
+  },
+
+  // media pipeline
   getJob: {
     entry: 'lambdas/media-pipeline/handlers/get-job.ts',
     description: 'GET /v1/admin/jobs/{jobId}',
   },
+  listTitleJobs: {
+    entry: 'lambdas/media-pipeline/handlers/list-title-jobs.ts',
+    description: 'GET /v1/admin/titles/{titleId}/jobs',
+  },
   createUpload: {
     entry: 'lambdas/media-pipeline/handlers/create-upload.ts',
-    description: 'POST /v1/admin/uploads: registers a job and presigns its upload',
+    description: 'POST /v1/admin/titles/{titleId}/uploads: registers a job and presigns its upload',
+    invokes: ['catalogInternal'],
   },
   completeUpload: {
     entry: 'lambdas/media-pipeline/handlers/complete-upload.ts',

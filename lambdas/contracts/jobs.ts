@@ -66,11 +66,12 @@ export interface JobView {
 /** Sources above this size upload in parts (S3 multipart), as a browser would. */
 export const MULTIPART_THRESHOLD_BYTES = 64 * 1024 * 1024;
 
-/** `POST /v1/admin/uploads`: register a job and get where to send its bytes. */
+/**
+ * `POST /v1/admin/titles/{titleId}/uploads`: register a job for the title and get where to send
+ * its bytes. The title must exist in the catalog; the READY job's asset is attached to it.
+ */
 export const createUploadRequestSchema = z
   .object({
-    titleName: z.string().trim().min(1).max(200),
-    titleId: titleIdSchema.optional(),
     fileName: z.string().trim().min(1).max(255),
     // Zero is allowed: an empty source gets a job that ends REJECTED (SOURCE_EMPTY), like any bad source.
     sizeBytes: z

@@ -1,10 +1,14 @@
 /**
  * Table declarations: CDK creates the tables from these, the local platform reads the tables
- * back from the synthesized template, and the adapters use the same key names.
+ * back from the synthesized template, and the adapters use the same key names. Each table
+ * belongs to one service; no other service reads it (they ask through an API or an event).
  */
 export interface TableDeclaration {
+  /** Construct id in the data stack (an API: renaming it replaces the table). */
+  readonly constructId: string;
   readonly partitionKey: string;
   readonly sortKey?: string;
+  /** Numeric epoch-seconds attribute DynamoDB expires items by. */
   readonly timeToLiveAttribute?: string;
   readonly indexes: readonly {
     readonly name: string;
@@ -15,6 +19,55 @@ export interface TableDeclaration {
 
 /** One item per encode job, owned by the media pipeline. */
 export const MEDIA_JOBS_TABLE = {
+  constructId: 'MediaJobs',
   partitionKey: 'jobId',
   indexes: [{ name: 'byTitle', partitionKey: 'titleId', sortKey: 'createdAt' }],
 } as const satisfies TableDeclaration;
+
+/**
+ * The control plane's tables, by id. A function declares which it uses (`functions.ts`) and
+ * finds the name in `tableEnv(id)`.
+ */
+export const TABLES = {
+  /**
+   * identity: `account#<id>`, `email#<address>` (uniqueness), `refresh#<hash>` (local refresh
+   * tokens, expiring), `key#<kid>` (the local identity provider's signing keys).
+   */
+  identity: {
+    constructId: 'Identity',
+    partitionKey: 'pk',
+    timeToLiveAttribute: 'expiresAtEpoch',
+    indexes: [],
+  },
+  /** profiles: one item per profile under its account. */
+  profiles: { constructId: 'Profiles', partitionKey: 'accountId', sortKey: 'profileId', indexes: [] },
+  /** subscriptions: one item per account; the renewal job finds due ones by status and date. */
+  subscriptions: {
+    constructId: 'Subscriptions',
+    partitionKey: 'accountId',
+    indexes: [{ name: 'byStatus', partitionKey: 'status', sortKey: 'renewsAt' }],
+  },
+  /**
+   * catalog: one item per title (movie, series or episode). `byListing` lists browsable titles
+   * (movies and series) by name; `bySeries` a series' episodes in order.
+   */
+  catalog: {
+    constructId: 'Catalog',
+    partitionKey: 'titleId',
+    indexes: [
+      { name: 'byListing', partitionKey: 'listing', sortKey: 'sortKey' },
+      { name: 'bySeries', partitionKey: 'seriesId', sortKey: 'episodeKey' },
+    ],
+  },
+  /**
+   * history: one item per (profile, title). `profileKey` is `<accountId>#<profileId>`, so a
+   * read can only ever reach the caller's own account. `byRecency` lists newest first.
+   */
+  history: {
+    constructId: 'History',
+    partitionKey: 'profileKey',
+    sortKey: 'titleId',
+    indexes: [{ name: 'byRecency', partitionKey: 'profileKey', sortKey: 'updatedAt' }],
+  },
+} as const satisfies Record<string, TableDeclaration>;
+export type TableId = keyof typeof TABLES;

@@ -1,5 +1,6 @@
 /** One explicit way to read configuration: fail loudly at module load, not mid-request. */
-import type { EnvName } from '#contracts/env.ts';
+import { type EnvName, tableEnv } from '#contracts/env.ts';
+import type { TableId } from '#contracts/tables.ts';
 
 export function requireEnv(name: EnvName): string {
   const value = process.env[name];
@@ -20,4 +21,9 @@ export function numberEnv(name: EnvName): number {
   if (!Number.isFinite(value))
     throw new Error(`Environment variable ${name} must be a number, got "${raw}".`);
   return value;
+}
+
+/** The physical name of a declared table the function was granted (`tables` in its declaration). */
+export function tableName(tableId: TableId): string {
+  return requireEnv(tableEnv(tableId));
 }

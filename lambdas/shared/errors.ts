@@ -43,12 +43,43 @@ export class PayloadTooLargeError extends DomainError {
   }
 }
 
-/** A pipeline step found something wrong with what an earlier step produced: our fault. */
+/**
+ * A pipeline step found something wrong with what an earlier step produced: our fault. The
+ * Lambda runtime reports only `errorType` (the name) and `errorMessage` to Step Functions, so
+ * the code travels at the start of the message: `[OUTPUT_INVALID] Playlist … has no segments.`
+ */
 export class PipelineError extends Error {
   readonly code: string;
   constructor(code: string, message: string, options?: { cause?: unknown }) {
-    super(message, options);
+    super(`[${code}] ${message}`, options);
     this.name = 'PipelineError';
     this.code = code;
+  }
+}
+
+/** Reads the code back out of a PipelineError's message (see `PipelineError`). */
+export function pipelineErrorCode(message: string): string | undefined {
+  return /^\[([A-Z][A-Z0-9_]*)\] /.exec(message)?.[1];
+}
+
+export class UnauthorizedError extends DomainError {
+  constructor(code: string, message: string) {
+    super(code, message, 401);
+    this.name = 'UnauthorizedError';
+  }
+}
+
+export class ForbiddenError extends DomainError {
+  constructor(code: string, message: string) {
+    super(code, message, 403);
+    this.name = 'ForbiddenError';
+  }
+}
+
+/** A charge was refused (HTTP 402). */
+export class PaymentRequiredError extends DomainError {
+  constructor(code: string, message: string) {
+    super(code, message, 402);
+    this.name = 'PaymentRequiredError';
   }
 }

@@ -55,6 +55,11 @@ export function pathParam<S extends z.ZodType>(
   );
 }
 
+/** The query string, validated (absent means `{}`). Unknown parameters are refused by `.strict()` schemas. */
+export function queryWith<S extends z.ZodType>(event: APIGatewayProxyEvent, schema: S): z.infer<S> {
+  return parseWith(schema, event.queryStringParameters ?? {}, 'INVALID_QUERY');
+}
+
 function readBody(event: APIGatewayProxyEvent): unknown {
   if (event.body === null || event.body === undefined || event.body === '') return undefined;
   const raw = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;

@@ -23,10 +23,12 @@ import {
 import {
   DynamoAttributeValue,
   DynamoUpdateItem,
+  EventBridgePutEvents,
   LambdaInvoke,
   MediaConvertCreateJob,
 } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
+import { EVENTS } from '../../lambdas/contracts/internal.ts';
 import { STATUS_PROGRESS } from '../../lambdas/contracts/jobs.ts';
 
 export interface EncodeWorkflowProps {
@@ -290,7 +292,33 @@ export class EncodeWorkflow extends Construct {
         }),
         resultPath: '$.published',
       }).addRetry(LAMBDA_RETRY),
-    ).next(ready);
+    );
+    // READY is final: a failure to tell the catalog must not discard a published asset, so this
+    // step retries and then fails the execution without touching the job (the catalog can be
+    // told again by re-sending the event; see docs).
+    const announce = new EventBridgePutEvents(this, 'AnnounceAsset', {
+      entries: [
+        {
+          source: EVENTS.ASSET_PUBLISHED.source,
+          detailType: EVENTS.ASSET_PUBLISHED.detailType,
+          detail: TaskInput.fromObject({
+            jobId: JsonPath.stringAt('$.jobId'),
+            titleId: JsonPath.stringAt('$.verification.asset.titleId'),
+            asset: JsonPath.objectAt('$.verification.asset'),
+          }),
+        },
+      ],
+      resultPath: JsonPath.DISCARD,
+    })
+      .addRetry({ errors: ['States.ALL'], interval: Duration.seconds(2), backoffRate: 2, maxAttempts: 5 })
+      .addCatch(
+        new Fail(this, 'AnnounceFailed', {
+          error: 'AssetNotAnnounced',
+          cause: 'The job is READY but the Asset Published event could not be sent.',
+        }),
+        { resultPath: '$.error' },
+      );
+    publish.next(announce).next(ready);
 
     const definition = parseUpload
       .next(claimJob)

@@ -13,7 +13,27 @@ import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { IConstruct } from 'constructs';
 
 export type ObjectAction = 's3:GetObject' | 's3:PutObject' | 's3:DeleteObject';
-export type ItemAction = 'dynamodb:GetItem' | 'dynamodb:PutItem' | 'dynamodb:UpdateItem' | 'dynamodb:Query';
+export type ItemAction =
+  | 'dynamodb:GetItem'
+  | 'dynamodb:BatchGetItem'
+  | 'dynamodb:PutItem'
+  | 'dynamodb:UpdateItem'
+  | 'dynamodb:DeleteItem'
+  | 'dynamodb:ConditionCheckItem'
+  | 'dynamodb:Query';
+
+const TABLE_ACTIONS: Record<'read' | 'write', readonly ItemAction[]> = {
+  read: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem'],
+  write: [
+    'dynamodb:GetItem',
+    'dynamodb:BatchGetItem',
+    'dynamodb:Query',
+    'dynamodb:ConditionCheckItem',
+    'dynamodb:PutItem',
+    'dynamodb:UpdateItem',
+    'dynamodb:DeleteItem',
+  ],
+};
 
 /** A prefix grant and why it needs its wildcard. */
 export interface ScopedGrant {
@@ -67,4 +87,29 @@ export function allowItems(grantee: IGrantable, table: ITable, actions: readonly
 function principalConstruct(grantee: IGrantable & IConstruct): IConstruct {
   const role = (grantee as { role?: IConstruct }).role;
   return role ?? grantee;
+}
+
+/**
+ * A declared table, `read` or `write` (items only: no Scan, no table administration). Queries on
+ * its indexes need `<table>/index/*`, recorded with its reason like a prefix grant.
+ */
+export function allowTable(
+  grantee: IGrantable & IConstruct,
+  table: ITable,
+  access: 'read' | 'write',
+  indexNames: readonly string[],
+): void {
+  const actions = TABLE_ACTIONS[access];
+  allowItems(grantee, table, actions);
+  if (indexNames.length === 0) return;
+  grantee.grantPrincipal.addToPrincipalPolicy(
+    new PolicyStatement({ actions: ['dynamodb:Query'], resources: [`${table.tableArn}/index/*`] }),
+  );
+  const principal = principalConstruct(grantee);
+  const list = scopedGrants.get(principal) ?? [];
+  list.push({
+    keySuffix: '/index/*',
+    reason: `dynamodb:Query on the indexes of its own table (${indexNames.join(', ')}); index ARNs end in the index name.`,
+  });
+  scopedGrants.set(principal, list);
 }

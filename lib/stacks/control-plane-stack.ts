@@ -1,4 +1,4 @@
-import { Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import {
   AccessLogFormat,
   AuthorizationType,
@@ -7,41 +7,202 @@ import {
   LogGroupLogDestination,
   MethodLoggingLevel,
   RequestValidator,
+  ResponseType,
   RestApi,
+  TokenAuthorizer,
 } from 'aws-cdk-lib/aws-apigateway';
+import {
+  AccountRecovery,
+  CfnUserPoolGroup,
+  FeaturePlan,
+  UserPool,
+  UserPoolClient,
+} from 'aws-cdk-lib/aws-cognito';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
-import { ENV } from '../../lambdas/contracts/env.ts';
-import type { FunctionId } from '../../lambdas/contracts/functions.ts';
-import { ROUTES } from '../../lambdas/contracts/routes.ts';
+import { ADMIN_GROUP } from '../../lambdas/contracts/api/identity.ts';
+import { ENV, functionEnv, tableEnv } from '../../lambdas/contracts/env.ts';
+import { FUNCTIONS, type FunctionDeclaration, type FunctionId } from '../../lambdas/contracts/functions.ts';
+import { EVENTS } from '../../lambdas/contracts/internal.ts';
+import { GATEWAY_ERRORS, ROUTES } from '../../lambdas/contracts/routes.ts';
 import { SIDECAR_PREFIX, SOURCE_PREFIX } from '../../lambdas/contracts/storage.ts';
+import { TABLES, type TableId } from '../../lambdas/contracts/tables.ts';
 import type { TargetConfig } from '../config.ts';
-import { allowItems, allowObjects } from '../constructs/grants.ts';
+import { allowItems, allowObjects, allowTable } from '../constructs/grants.ts';
 import { ServiceFunction } from '../constructs/service-function.ts';
 
 export interface ControlPlaneStackProps extends StackProps {
   readonly config: TargetConfig;
   readonly ingestBucket: IBucket;
   readonly jobsTable: ITable;
+  /** The services' tables (data stack). */
+  readonly tables: Readonly<Record<TableId, ITable>>;
 }
 
+/** Functions of the control plane that no route names: internal calls, events, schedules. */
+const UNROUTED_FUNCTIONS = [
+  'authorizer',
+  'profilesInternal',
+  'subscriptionsInternal',
+  'catalogInternal',
+  'attachAsset',
+  'renewSubscriptions',
+] as const satisfies readonly FunctionId[];
+
+const IDENTITY_FUNCTIONS: readonly FunctionId[] = [
+  'signup',
+  'login',
+  'refreshToken',
+  'getMe',
+  'jwks',
+  'authorizer',
+];
+
 /**
- * The REST API (API Gateway v1: LocalStack's free tier has no HTTP API), built from the route
- * declaration in `lambdas/contracts/routes.ts`: one function per declared function id.
+ * The REST API (API Gateway v1: LocalStack's free tier has no HTTP API) and the services behind
+ * it. Routes come from `lambdas/contracts/routes.ts`; each function's tables, environment and
+ * grants from its declaration in `lambdas/contracts/functions.ts`.
  */
 export class ControlPlaneStack extends Stack {
   public readonly api: RestApi;
-  /** Functions behind the routes, by function id. */
+  /** Every control-plane function, by function id. */
   public readonly functions: ReadonlyMap<FunctionId, ServiceFunction>;
+  /** The Cognito user pool (identity provider `cognito` only). */
+  public readonly userPool: UserPool | undefined;
 
   constructor(scope: Construct, id: string, props: ControlPlaneStackProps) {
     super(scope, id, props);
-    const { config, ingestBucket, jobsTable } = props;
+    const { config, ingestBucket, jobsTable, tables } = props;
 
+    // 1. Functions: every routed one and the unrouted ones, built from their declarations.
+    const functionIds = [...new Set<FunctionId>([...ROUTES.map((r) => r.function), ...UNROUTED_FUNCTIONS])];
+    const functions = new Map<FunctionId, ServiceFunction>();
+    for (const functionId of functionIds) {
+      functions.set(
+        functionId,
+        new ServiceFunction(this, pascal(functionId), {
+          functionId,
+          environment: {},
+          logRetentionDays: config.logRetentionDays,
+        }),
+      );
+    }
+    this.functions = functions;
+    const fn = (functionId: FunctionId): ServiceFunction => {
+      const found = functions.get(functionId);
+      if (!found) throw new Error(`No control-plane function ${functionId}`);
+      return found;
+    };
+
+    // 2. Declared needs → environment and least-privilege grants.
+    for (const [functionId, service] of functions) {
+      const declaration: FunctionDeclaration = FUNCTIONS[functionId];
+      for (const [tableId, access] of Object.entries(declaration.tables ?? {}) as [
+        TableId,
+        'read' | 'write',
+      ][]) {
+        const table = tables[tableId];
+        service.addEnvironment(tableEnv(tableId), table.tableName);
+        allowTable(
+          service,
+          table,
+          access,
+          TABLES[tableId].indexes.map((i) => i.name),
+        );
+      }
+      for (const target of (declaration.invokes ?? []) as FunctionId[]) {
+        const callee = fn(target);
+        service.addEnvironment(functionEnv(target), callee.functionName);
+        // Exactly the function, not `<arn>:*` (versions and aliases) as grantInvoke would.
+        service.addToRolePolicy(
+          new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [callee.functionArn] }),
+        );
+      }
+    }
+    fn('health').addEnvironment(ENV.TARGET, config.target);
+    for (const sub of [
+      'renewSubscriptions',
+      'subscriptionsInternal',
+      'getSubscription',
+      'putSubscription',
+    ] as const) {
+      fn(sub).addEnvironment(ENV.GRACE_PERIOD_DAYS, String(config.gracePeriodDays));
+    }
+
+    // 3. Identity: Cognito on AWS; elsewhere the local identity provider (same port).
+    this.userPool = config.identityProvider === 'cognito' ? this.cognito(functions) : undefined;
+    for (const identityFn of IDENTITY_FUNCTIONS) {
+      fn(identityFn).addEnvironment(ENV.IDENTITY_PROVIDER, config.identityProvider);
+      if (config.identityProvider === 'local') {
+        fn(identityFn).addEnvironment(ENV.TOKEN_ISSUER, `showrunner-${config.target}`);
+      }
+    }
+
+    // 4. The media pipeline's routes: jobs table and ingest uploads.
+    const mediaBaseUrl = config.mediaBaseUrl ?? '';
+    fn('getJob').addEnvironment(ENV.JOBS_TABLE, jobsTable.tableName);
+    fn('getJob').addEnvironment(ENV.MEDIA_BASE_URL, mediaBaseUrl);
+    allowItems(fn('getJob'), jobsTable, ['dynamodb:GetItem']);
+    fn('listTitleJobs').addEnvironment(ENV.JOBS_TABLE, jobsTable.tableName);
+    fn('listTitleJobs').addEnvironment(ENV.MEDIA_BASE_URL, mediaBaseUrl);
+    fn('listTitleJobs').addToRolePolicy(
+      new PolicyStatement({
+        actions: ['dynamodb:Query'],
+        resources: [`${jobsTable.tableArn}/index/byTitle`],
+      }),
+    );
+    const createUpload = fn('createUpload');
+    createUpload.addEnvironment(ENV.JOBS_TABLE, jobsTable.tableName);
+    createUpload.addEnvironment(ENV.INGEST_BUCKET, ingestBucket.bucketName);
+    createUpload.addEnvironment(ENV.MAX_SOURCE_BYTES, String(config.maxSourceBytes));
+    allowItems(createUpload, jobsTable, ['dynamodb:PutItem']);
+    // Presigned URLs carry the signer's rights: PUT into the two upload prefixes, nothing else.
+    const why = 'presigns uploads to keys of new jobs, which do not exist yet';
+    allowObjects(createUpload, ingestBucket, SOURCE_PREFIX, ['s3:PutObject'], why);
+    allowObjects(createUpload, ingestBucket, SIDECAR_PREFIX, ['s3:PutObject'], why);
+    const completeUpload = fn('completeUpload');
+    completeUpload.addEnvironment(ENV.JOBS_TABLE, jobsTable.tableName);
+    completeUpload.addEnvironment(ENV.INGEST_BUCKET, ingestBucket.bucketName);
+    allowItems(completeUpload, jobsTable, ['dynamodb:GetItem']);
+    allowObjects(
+      completeUpload,
+      ingestBucket,
+      SOURCE_PREFIX,
+      ['s3:PutObject'],
+      'completes the multipart upload of a job source',
+    );
+
+    // 5. Events and schedules.
+    new Rule(this, 'AssetPublishedRule', {
+      description: 'Published assets → catalog (attach to the title)',
+      eventPattern: {
+        source: [EVENTS.ASSET_PUBLISHED.source],
+        detailType: [EVENTS.ASSET_PUBLISHED.detailType],
+      },
+      targets: [new LambdaFunction(fn('attachAsset'), { retryAttempts: 4 })],
+    });
+    new Rule(this, 'RenewalSchedule', {
+      description: 'Daily, off-peak: charge due subscriptions',
+      schedule: Schedule.cron({ minute: '0', hour: '4' }),
+      targets: [new LambdaFunction(fn('renewSubscriptions'), { retryAttempts: 2 })],
+    });
+
+    // 6. The API.
+    this.api = this.restApi(config, fn('authorizer'), functions);
+  }
+
+  private restApi(
+    config: TargetConfig,
+    authorizerFn: ServiceFunction,
+    functions: Map<FunctionId, ServiceFunction>,
+  ) {
     const accessLogs = new LogGroup(this, 'ApiAccessLogs', { retention: RetentionDays.ONE_MONTH });
-    this.api = new RestApi(this, 'Api', {
+    const api = new RestApi(this, 'Api', {
       restApiName: `${config.stackPrefix}-api`,
       description: 'Showrunner control plane',
       endpointTypes: [EndpointType.REGIONAL],
@@ -58,93 +219,131 @@ export class ControlPlaneStack extends Stack {
       },
     });
     const validator = new RequestValidator(this, 'RequestValidator', {
-      restApi: this.api,
+      restApi: api,
       validateRequestParameters: true,
-      // Bodies are validated by the handlers' zod schemas; this validator checks path parameters.
+      // Bodies are validated by the handlers' zod schemas (no API Gateway models are attached, so
+      // this checks nothing more); the validator's job is required path parameters.
       validateRequestBody: true,
     });
-
-    const mediaBaseUrl = config.mediaBaseUrl ?? '';
-    const environment: Partial<Record<FunctionId, Record<string, string>>> = {
-      health: { [ENV.TARGET]: config.target },
-      getJob: { [ENV.JOBS_TABLE]: jobsTable.tableName, [ENV.MEDIA_BASE_URL]: mediaBaseUrl },
-      createUpload: {
-        [ENV.JOBS_TABLE]: jobsTable.tableName,
-        [ENV.INGEST_BUCKET]: ingestBucket.bucketName,
-        [ENV.MAX_SOURCE_BYTES]: String(config.maxSourceBytes),
-      },
-      completeUpload: { [ENV.JOBS_TABLE]: jobsTable.tableName, [ENV.INGEST_BUCKET]: ingestBucket.bucketName },
-    };
-
-    const functions = new Map<FunctionId, ServiceFunction>();
-    const functionFor = (functionId: FunctionId): ServiceFunction => {
-      const existing = functions.get(functionId);
-      if (existing) return existing;
-      const fn = new ServiceFunction(this, pascal(functionId), {
-        functionId,
-        environment: environment[functionId] ?? {},
-        logRetentionDays: config.logRetentionDays,
+    const authorizer = new TokenAuthorizer(this, 'TokenAuthorizer', {
+      handler: authorizerFn,
+      identitySource: 'method.request.header.Authorization',
+      // API Gateway caches the policy per token; it covers every route (see the authorizer).
+      resultsCacheTtl: Duration.minutes(5),
+    });
+    // Errors API Gateway answers itself, in the house shape.
+    const gatewayErrors = [
+      [ResponseType.UNAUTHORIZED, GATEWAY_ERRORS.UNAUTHORIZED],
+      [ResponseType.ACCESS_DENIED, GATEWAY_ERRORS.ACCESS_DENIED],
+      [ResponseType.MISSING_AUTHENTICATION_TOKEN, GATEWAY_ERRORS.ROUTE_NOT_FOUND],
+      [ResponseType.THROTTLED, GATEWAY_ERRORS.THROTTLED],
+    ] as const;
+    for (const [type, error] of gatewayErrors) {
+      api.addGatewayResponse(`Gateway${error.code}`, {
+        type,
+        statusCode: String(error.status),
+        templates: {
+          'application/json': JSON.stringify({ error: { code: error.code, message: error.message } }),
+        },
       });
-      functions.set(functionId, fn);
-      return fn;
-    };
+    }
 
     for (const route of ROUTES) {
-      const resource = this.api.root.resourceForPath(route.path);
+      const resource = api.root.resourceForPath(route.path);
       const pathParameters = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1] as string);
-      const method = resource.addMethod(route.method, new LambdaIntegration(functionFor(route.function)), {
-        // Operators sign admin calls with their IAM credentials until the identity service
-        // (Cognito user pool + admin group) replaces this with a JWT authorizer.
-        authorizationType: route.auth === 'admin' ? AuthorizationType.IAM : AuthorizationType.NONE,
+      const handler = functions.get(route.function);
+      if (!handler) throw new Error(`Route ${route.method} ${route.path} names an unknown function`);
+      const method = resource.addMethod(route.method, new LambdaIntegration(handler), {
+        ...(route.auth === 'none'
+          ? { authorizationType: AuthorizationType.NONE }
+          : { authorizationType: AuthorizationType.CUSTOM, authorizer }),
         requestValidator: validator,
         requestParameters: Object.fromEntries(pathParameters.map((p) => [`method.request.path.${p}`, true])),
       });
       if (route.auth === 'none') {
         Validations.of(method).acknowledge({
           id: 'AwsSolutions::AwsSolutions-APIG4',
-          reason: `${route.method} ${route.path} is public by design (liveness, no data).`,
+          reason: `${route.method} ${route.path} is public by design (${route.summary}).`,
         });
       }
-    }
-    this.functions = functions;
-
-    const getJob = functions.get('getJob');
-    if (getJob) allowItems(getJob, jobsTable, ['dynamodb:GetItem']);
-    const createUpload = functions.get('createUpload');
-    if (createUpload) {
-      allowItems(createUpload, jobsTable, ['dynamodb:PutItem']);
-      // Presigned URLs carry the signer's rights: PUT into the two upload prefixes, nothing else.
-      const why = 'presigns uploads to keys of new jobs, which do not exist yet';
-      allowObjects(createUpload, ingestBucket, SOURCE_PREFIX, ['s3:PutObject'], why);
-      allowObjects(createUpload, ingestBucket, SIDECAR_PREFIX, ['s3:PutObject'], why);
-    }
-    const completeUpload = functions.get('completeUpload');
-    if (completeUpload) {
-      allowItems(completeUpload, jobsTable, ['dynamodb:GetItem']);
-      allowObjects(
-        completeUpload,
-        ingestBucket,
-        SOURCE_PREFIX,
-        ['s3:PutObject'],
-        'completes the multipart upload of a job source',
-      );
+      Validations.of(method).acknowledge({
+        id: 'AwsSolutions::AwsSolutions-COG4',
+        reason:
+          'Routes use a Lambda TOKEN authorizer, which verifies Cognito tokens on AWS and the local identity provider elsewhere with one code path.',
+      });
     }
 
-    Validations.of(this.api).acknowledge({
+    Validations.of(api).acknowledge({
       id: 'AwsSolutions::AwsSolutions-APIG3',
       reason:
         'No WAF in front of the regional API yet: the edge stack puts CloudFront (with its own WAF option) before it.',
     });
-    Validations.of(this.api).acknowledge({
-      id: 'AwsSolutions::AwsSolutions-COG4',
-      reason:
-        'Admin routes use IAM authorization and /v1/health is public by design; Cognito arrives with the identity service.',
-    });
-    Validations.of(this.api).acknowledge({
+    Validations.of(api).acknowledge({
       id: 'AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
       reason:
         "API Gateway's account-level CloudWatch role: AWS documents this managed policy as the one to attach.",
     });
+    return api;
+  }
+
+  /** The user pool, its app client and the admin group; identity functions get their ids and rights. */
+  private cognito(functions: Map<FunctionId, ServiceFunction>): UserPool {
+    const pool = new UserPool(this, 'UserPool', {
+      // Sign-up goes through POST /v1/auth/signup (AdminCreateUser), never Cognito's own endpoint.
+      selfSignUpEnabled: false,
+      signInAliases: { email: true },
+      signInCaseSensitive: false,
+      passwordPolicy: {
+        minLength: 8,
+        requireDigits: true,
+        requireLowercase: true,
+        requireUppercase: true,
+        requireSymbols: true,
+      },
+      accountRecovery: AccountRecovery.EMAIL_ONLY,
+      featurePlan: FeaturePlan.ESSENTIALS,
+    });
+    const client = new UserPoolClient(this, 'UserPoolClient', {
+      userPool: pool,
+      authFlows: { userPassword: true },
+      accessTokenValidity: Duration.minutes(15),
+      refreshTokenValidity: Duration.days(30),
+      preventUserExistenceErrors: true,
+      generateSecret: false,
+    });
+    new CfnUserPoolGroup(this, 'AdminGroup', {
+      userPoolId: pool.userPoolId,
+      groupName: ADMIN_GROUP,
+      description: 'May call /v1/admin/*',
+    });
+    for (const id of IDENTITY_FUNCTIONS) {
+      const identityFn = functions.get(id);
+      if (!identityFn) continue;
+      identityFn.addEnvironment(ENV.USER_POOL_ID, pool.userPoolId);
+      identityFn.addEnvironment(ENV.USER_POOL_CLIENT_ID, client.userPoolClientId);
+    }
+    functions.get('signup')?.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['cognito-idp:AdminCreateUser', 'cognito-idp:AdminSetUserPassword'],
+        resources: [pool.userPoolArn],
+      }),
+    );
+    Validations.of(pool).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-COG2',
+      reason:
+        'MFA is optional for viewers of a streaming service (like the services it models); deployments can require it for the admin group.',
+    });
+    Validations.of(pool).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-COG8',
+      reason:
+        'The Plus feature plan (threat protection) costs per active user; Essentials is the default, documented as an upgrade in docs/identity.md.',
+    });
+    Validations.of(pool).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-COG3',
+      reason:
+        'Threat protection needs the Plus feature plan (a per-user cost); the Essentials plan is the default, documented as an upgrade in docs/identity.md.',
+    });
+    return pool;
   }
 }
 

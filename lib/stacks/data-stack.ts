@@ -10,7 +10,12 @@ import {
   ObjectOwnership,
 } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
-import { MEDIA_JOBS_TABLE, type TableDeclaration } from '../../lambdas/contracts/tables.ts';
+import {
+  MEDIA_JOBS_TABLE,
+  TABLES,
+  type TableDeclaration,
+  type TableId,
+} from '../../lambdas/contracts/tables.ts';
 import type { TargetConfig } from '../config.ts';
 
 export interface DataStackProps extends StackProps {
@@ -29,6 +34,8 @@ export class DataStack extends Stack {
   /** Server access logs of the two buckets above. */
   public readonly accessLogsBucket: IBucket;
   public readonly jobsTable: ITable;
+  /** The control plane's tables, one per service, from `TABLES`. */
+  public readonly tables: Readonly<Record<TableId, ITable>>;
 
   constructor(scope: Construct, id: string, props: DataStackProps) {
     super(scope, id, props);
@@ -85,18 +92,16 @@ export class DataStack extends Stack {
     this.ingestBucket = ingest;
     this.mediaBucket = media;
     this.accessLogsBucket = accessLogs;
-    this.jobsTable = declaredTable(this, 'MediaJobs', MEDIA_JOBS_TABLE, removalPolicy);
+    this.jobsTable = declaredTable(this, MEDIA_JOBS_TABLE, removalPolicy);
+    this.tables = Object.fromEntries(
+      (Object.keys(TABLES) as TableId[]).map((id) => [id, declaredTable(this, TABLES[id], removalPolicy)]),
+    ) as unknown as Record<TableId, ITable>;
   }
 }
 
 /** Builds a table from its declaration in `lambdas/contracts/tables.ts`. */
-function declaredTable(
-  scope: Construct,
-  id: string,
-  declaration: TableDeclaration,
-  removalPolicy: RemovalPolicy,
-): Table {
-  const table = new Table(scope, id, {
+function declaredTable(scope: Construct, declaration: TableDeclaration, removalPolicy: RemovalPolicy): Table {
+  const table = new Table(scope, declaration.constructId, {
     partitionKey: { name: declaration.partitionKey, type: AttributeType.STRING },
     ...(declaration.sortKey ? { sortKey: { name: declaration.sortKey, type: AttributeType.STRING } } : {}),
     billingMode: BillingMode.PAY_PER_REQUEST,

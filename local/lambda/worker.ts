@@ -44,14 +44,14 @@ parentPort?.on('message', async ({ id, event }: Invocation) => {
     const result = await (handler as (e: unknown, c: unknown) => Promise<unknown>)(event, context);
     parentPort?.postMessage({ id, ok: true, result: result === undefined ? null : result });
   } catch (error) {
-    const err = error as Error & { code?: unknown };
+    // Exactly what the Node.js Lambda runtime reports, no more (no `code`): local must fail as AWS does.
+    const err = error as Error;
     parentPort?.postMessage({
       id,
       ok: false,
       error: {
         errorType: err?.name ?? 'Error',
         errorMessage: err?.message ?? String(error),
-        ...(typeof err?.code === 'string' ? { code: err.code } : {}),
         trace: (err?.stack ?? '').split('\n'),
       },
     });

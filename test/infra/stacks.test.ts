@@ -2,6 +2,15 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { ENV, functionEnv, tableEnv } from '../../lambdas/contracts/env.ts';
+import {
+  FUNCTION_METADATA,
+  FUNCTIONS,
+  type FunctionDeclaration,
+  type FunctionId,
+} from '../../lambdas/contracts/functions.ts';
+import { ROUTES } from '../../lambdas/contracts/routes.ts';
+import { TABLES } from '../../lambdas/contracts/tables.ts';
 import { synth } from './synth.ts';
 
 let aws: ReturnType<typeof synth>;
@@ -134,16 +143,93 @@ describe('media pipeline stack', () => {
 });
 
 describe('control plane stack', () => {
-  it('builds one API Gateway method per declared route, admin routes behind IAM', () => {
-    aws.controlPlane.hasResourceProperties('AWS::ApiGateway::Method', {
-      HttpMethod: 'GET',
-      AuthorizationType: 'NONE',
-    });
-    aws.controlPlane.resourcePropertiesCountIs(
-      'AWS::ApiGateway::Method',
-      { AuthorizationType: 'AWS_IAM' },
-      3,
+  const methods = () =>
+    Object.values(aws.controlPlane.findResources('AWS::ApiGateway::Method')).map(
+      (m) => m.Properties as { HttpMethod: string; AuthorizationType: string; AuthorizerId?: unknown },
     );
+
+  it('builds one API Gateway method per declared route', () => {
+    expect(methods().filter((m) => m.HttpMethod !== 'OPTIONS')).toHaveLength(ROUTES.length);
+  });
+
+  it('leaves only the public routes without the token authorizer', () => {
+    const publicRoutes = ROUTES.filter((r) => r.auth === 'none').length;
+    expect(methods().filter((m) => m.AuthorizationType === 'NONE')).toHaveLength(publicRoutes);
+    expect(methods().filter((m) => m.AuthorizationType === 'CUSTOM')).toHaveLength(
+      ROUTES.length - publicRoutes,
+    );
+    aws.controlPlane.hasResourceProperties('AWS::ApiGateway::Authorizer', {
+      Type: 'TOKEN',
+      IdentitySource: 'method.request.header.Authorization',
+      AuthorizerResultTtlInSeconds: 300,
+    });
+  });
+
+  it('answers authorizer refusals in the house error shape', () => {
+    aws.controlPlane.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
+      ResponseType: 'ACCESS_DENIED',
+      StatusCode: '403',
+      ResponseTemplates: { 'application/json': Match.stringLikeRegexp('"code":"FORBIDDEN"') },
+    });
+    aws.controlPlane.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
+      ResponseType: 'UNAUTHORIZED',
+      StatusCode: '401',
+    });
+  });
+
+  it('throttles the stage', () => {
+    aws.controlPlane.hasResourceProperties('AWS::ApiGateway::Stage', {
+      MethodSettings: Match.arrayWith([
+        Match.objectLike({ ThrottlingRateLimit: 200, ThrottlingBurstLimit: 400 }),
+      ]),
+    });
+  });
+
+  it('uses a Cognito user pool with an admin group on AWS', () => {
+    aws.controlPlane.resourceCountIs('AWS::Cognito::UserPool', 1);
+    aws.controlPlane.hasResourceProperties('AWS::Cognito::UserPoolGroup', { GroupName: 'admin' });
+    aws.controlPlane.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ [ENV.IDENTITY_PROVIDER]: 'cognito' }) },
+    });
+  });
+
+  it('gives each function the tables and internal functions its declaration names, and nothing else', () => {
+    const functions = aws.controlPlane.findResources('AWS::Lambda::Function');
+    for (const resource of Object.values(functions)) {
+      const functionId = (resource.Metadata as Record<string, string>)[FUNCTION_METADATA.ID] as FunctionId;
+      const declaration: FunctionDeclaration = FUNCTIONS[functionId];
+      const variables = Object.keys(
+        (resource.Properties as { Environment?: { Variables?: Record<string, unknown> } }).Environment
+          ?.Variables ?? {},
+      );
+      const tableVars = variables.filter((v) => v.startsWith('SHOWRUNNER_TABLE_')).sort();
+      const functionVars = variables.filter((v) => v.startsWith('SHOWRUNNER_FUNCTION_')).sort();
+      expect(tableVars, functionId).toEqual(
+        Object.keys(declaration.tables ?? {})
+          .map(tableEnv)
+          .sort(),
+      );
+      expect(functionVars, functionId).toEqual((declaration.invokes ?? []).map(functionEnv).sort());
+    }
+  });
+
+  it('runs the renewal job on a daily schedule and attaches published assets by event', () => {
+    aws.controlPlane.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'cron(0 4 * * ? *)' });
+    aws.controlPlane.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: { source: ['showrunner.media'], 'detail-type': ['Asset Published'] },
+    });
+  });
+});
+
+describe('data stack tables', () => {
+  it('creates every declared table with its keys, encrypted, with point-in-time recovery', () => {
+    for (const declaration of Object.values(TABLES)) {
+      aws.data.hasResourceProperties('AWS::DynamoDB::Table', {
+        KeySchema: Match.arrayWith([{ AttributeName: declaration.partitionKey, KeyType: 'HASH' }]),
+        SSESpecification: { SSEEnabled: true },
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      });
+    }
   });
 });
 

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingest } from '../../cli/ingest-client.ts';
+import { DEFAULT_ADMIN } from '../../local/defaults.ts';
 import { type Platform, startPlatform } from '../../local/platform.ts';
 import { makeAudioOnly, makeClip, makeEmptyFile, makeTextFile, makeTruncated } from '../support/clips.ts';
 
@@ -25,6 +26,7 @@ beforeAll(async () => {
     s3Port: 0,
     dynamoPort: 0,
     log: () => undefined,
+    admin: { ...DEFAULT_ADMIN },
   });
 });
 
@@ -43,6 +45,15 @@ const ingestFile = (file: string, title: string, captions?: { lang: string; file
     ...(captions ? { captions } : {}),
   });
 
+async function adminAuth(): Promise<Record<string, string>> {
+  const response = await fetch(`${platform.info.gatewayUrl}/v1/auth/login`, {
+    method: 'POST',
+    body: JSON.stringify({ email: DEFAULT_ADMIN.email, password: DEFAULT_ADMIN.password }),
+  });
+  const { accessToken } = (await response.json()) as { accessToken: string };
+  return { authorization: `Bearer ${accessToken}` };
+}
+
 async function decodes(manifestUrl: string): Promise<void> {
   await run('ffmpeg', ['-v', 'error', '-i', manifestUrl, '-f', 'null', '-'], { timeout: 60_000 });
 }
@@ -59,6 +70,23 @@ describe('encode pipeline on the embedded platform', () => {
     expect(job.asset?.audio).toBe(true);
     expect(job.asset?.durationSec).toBeCloseTo(3, 0);
     await decodes(job.manifestUrl as string);
+  });
+
+  it('attaches the READY asset to its catalog title, which becomes playable', async () => {
+    const file = await makeClip(dir, { width: 640, height: 360, durationSec: 2, audio: true });
+    const job = await ingestFile(file, 'Attached');
+    expect(job.status).toBe('READY');
+    const auth = await adminAuth();
+    let title: { playable?: boolean; durationSec?: number } = {};
+    // The Asset Published event reaches the catalog asynchronously, as on AWS.
+    for (let attempt = 0; attempt < 50 && !title.playable; attempt++) {
+      const response = await fetch(`${platform.info.gatewayUrl}/v1/titles/${job.titleId}`, {
+        headers: { ...auth, 'x-viewer-country': 'US' },
+      });
+      title = (await response.json()) as typeof title;
+      if (!title.playable) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(title).toMatchObject({ playable: true, durationSec: job.asset?.durationSec });
   });
 
   it.each([
@@ -116,14 +144,16 @@ describe('encode pipeline on the embedded platform', () => {
       'detail-type': 'Object Created',
       detail: {
         bucket: { name: platform.info.ingestBucket },
-        object: { key: job.asset ? `sources/${job.jobId}/clip.mp4` : '', size: 1, etag: 'x', sequencer: '1' },
+        object: { key: `sources/${job.jobId}/clip.mp4`, size: 1, etag: 'x', sequencer: '1' },
       },
     });
     await platform.idle();
     const redelivery = platform.stateMachine.executions.slice(executions);
     expect(redelivery).toHaveLength(1);
     expect(redelivery[0]?.status).toBe('SUCCEEDED');
-    const after = await (await fetch(`${platform.info.gatewayUrl}/v1/admin/jobs/${job.jobId}`)).json();
+    const after = await (
+      await fetch(`${platform.info.gatewayUrl}/v1/admin/jobs/${job.jobId}`, { headers: await adminAuth() })
+    ).json();
     expect(after).toMatchObject({ status: 'READY', manifestUrl: job.manifestUrl });
   });
 });
@@ -137,17 +167,36 @@ describe('local gateway', () => {
     expect(await notFound.json()).toEqual({
       error: { code: 'ROUTE_NOT_FOUND', message: expect.any(String) },
     });
-    const badJson = await fetch(`${api}/v1/admin/uploads`, { method: 'POST', body: '{"titleName":' });
+    const auth = await adminAuth();
+    const anonymous = await fetch(`${api}/v1/admin/jobs/00000000-0000-0000-0000-000000000000`);
+    expect(anonymous.status).toBe(401);
+    expect((await anonymous.json()).error.code).toBe('UNAUTHORIZED');
+    const title = await fetch(`${api}/v1/admin/titles`, {
+      method: 'POST',
+      headers: auth,
+      body: JSON.stringify({ name: 'Gateway checks', maturity: 'kids' }),
+    });
+    const { titleId } = (await title.json()) as { titleId: string };
+    const uploads = `${api}/v1/admin/titles/${titleId}/uploads`;
+    const badJson = await fetch(uploads, { method: 'POST', headers: auth, body: '{"fileName":' });
     expect(badJson.status).toBe(400);
     expect((await badJson.json()).error.code).toBe('MALFORMED_JSON');
-    const unknownField = await fetch(`${api}/v1/admin/uploads`, {
+    const unknownField = await fetch(uploads, {
       method: 'POST',
-      body: JSON.stringify({ titleName: 'x', fileName: 'a.mp4', sizeBytes: 10, hack: true }),
+      headers: auth,
+      body: JSON.stringify({ fileName: 'a.mp4', sizeBytes: 10, hack: true }),
     });
     expect(unknownField.status).toBe(400);
-    const badId = await fetch(`${api}/v1/admin/jobs/..%2F..%2Fetc`);
+    const noTitle = await fetch(`${api}/v1/admin/titles/no-such-title/uploads`, {
+      method: 'POST',
+      headers: auth,
+      body: JSON.stringify({ fileName: 'a.mp4', sizeBytes: 10 }),
+    });
+    expect(noTitle.status).toBe(404);
+    expect((await noTitle.json()).error.code).toBe('TITLE_NOT_FOUND');
+    const badId = await fetch(`${api}/v1/admin/jobs/..%2F..%2Fetc`, { headers: auth });
     expect(badId.status).toBe(400);
-    const missing = await fetch(`${api}/v1/admin/jobs/00000000-0000-0000-0000-000000000000`);
+    const missing = await fetch(`${api}/v1/admin/jobs/00000000-0000-0000-0000-000000000000`, { headers: auth });
     expect(missing.status).toBe(404);
     expect((await missing.json()).error.code).toBe('JOB_NOT_FOUND');
   });

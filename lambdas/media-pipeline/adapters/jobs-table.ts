@@ -1,12 +1,14 @@
 /** The media-jobs table, through the DynamoDB document client. Owned by the media pipeline. */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { type JobRecord, jobRecordSchema } from '#contracts/jobs.ts';
 import type { Asset } from '#contracts/media.ts';
 import { documentClient } from '#shared/aws.ts';
 
 export interface JobsTable {
   get(jobId: string): Promise<JobRecord | undefined>;
+  /** A title's jobs, newest first (at most `limit`). */
+  listByTitle(titleId: string, limit: number): Promise<JobRecord[]>;
   /** Registers a QUEUED job; refuses to overwrite an existing one. */
   create(job: JobRecord): Promise<void>;
   /** VERIFYING → READY with its asset; `false` when the job was not VERIFYING. */
@@ -21,6 +23,19 @@ export function dynamoJobsTable(tableName: string): JobsTable {
     async get(jobId) {
       const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: { jobId } }));
       return Item ? jobRecordSchema.parse(Item) : undefined;
+    },
+    async listByTitle(titleId, limit) {
+      const { Items = [] } = await db.send(
+        new QueryCommand({
+          TableName: tableName,
+          IndexName: 'byTitle',
+          KeyConditionExpression: 'titleId = :t',
+          ExpressionAttributeValues: { ':t': titleId },
+          ScanIndexForward: false,
+          Limit: limit,
+        }),
+      );
+      return Items.map((item) => jobRecordSchema.parse(item));
     },
     async create(job) {
       await db.send(

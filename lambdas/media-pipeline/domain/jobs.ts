@@ -1,5 +1,7 @@
 /** Pure rules about encode jobs: how they look from the API, how progress moves, why they failed. */
+
 import { type JobRecord, type JobView, STATUS_PROGRESS } from '#contracts/jobs.ts';
+import { pipelineErrorCode } from '#shared/errors.ts';
 
 /** What `GET /v1/admin/jobs/{jobId}` shows; `manifestUrl` only when the asset is playable. */
 export function toJobView(job: JobRecord, mediaBaseUrl: string | undefined): JobView {
@@ -48,12 +50,13 @@ export function describeFailure(error: CaughtError | undefined): { code: string;
     const job = parsed.Job as Record<string, unknown> | undefined;
     const message = parsed.errorMessage ?? parsed.ErrorMessage ?? job?.ErrorMessage ?? parsed.message;
     if (typeof message === 'string') detail = message;
-    if (
-      typeof parsed.errorType === 'string' &&
-      parsed.errorType === 'PipelineError' &&
-      typeof parsed.code === 'string'
-    ) {
-      code = parsed.code;
+    const pipelineCode =
+      parsed.errorType === 'PipelineError' && typeof message === 'string'
+        ? pipelineErrorCode(message)
+        : undefined;
+    if (pipelineCode) {
+      code = pipelineCode;
+      detail = detail.slice(pipelineCode.length + 3);
     }
   } catch {
     // Not JSON: keep the cause as it is.

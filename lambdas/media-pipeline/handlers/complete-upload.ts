@@ -1,6 +1,7 @@
 /** POST /v1/admin/uploads/{jobId}/complete: finishes a multipart upload, which starts the job. */
 import { ENV } from '#contracts/env.ts';
 import { completeUploadRequestSchema, jobIdSchema } from '#contracts/jobs.ts';
+import { requireAdmin } from '#shared/auth.ts';
 import { s3Client } from '#shared/aws.ts';
 import { requireEnv } from '#shared/env.ts';
 import { BadRequestError, ConflictError, NotFoundError } from '#shared/errors.ts';
@@ -12,6 +13,7 @@ const jobs = dynamoJobsTable(requireEnv(ENV.JOBS_TABLE));
 const signer = s3UploadSigner(s3Client(), requireEnv(ENV.INGEST_BUCKET));
 
 export const handler = httpHandler(async ({ event, body }) => {
+  requireAdmin(event);
   const jobId = pathParam(event, 'jobId', jobIdSchema);
   const request = parseWith(completeUploadRequestSchema, body);
   const job = await jobs.get(jobId);

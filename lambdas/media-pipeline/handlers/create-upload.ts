@@ -1,25 +1,32 @@
 /**
- * POST /v1/admin/uploads: registers a QUEUED job and answers where to send the bytes, the way a
- * browser uploads: presigned PUTs, in parts above 64 MiB.
+ * POST /v1/admin/titles/{titleId}/uploads: registers a QUEUED job for an existing title (the
+ * catalog is asked, not read) and answers where to send the bytes, the way a browser uploads:
+ * presigned PUTs, in parts above 64 MiB.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
+import { titleIdSchema } from '#contracts/api/common.ts';
 import { ENV } from '#contracts/env.ts';
+import { catalogInternalResponseSchema } from '#contracts/internal.ts';
 import { type CreateUploadResponse, createUploadRequestSchema, type JobRecord } from '#contracts/jobs.ts';
 import { sidecarKey, sourceKey } from '#contracts/storage.ts';
+import { requireAdmin } from '#shared/auth.ts';
 import { s3Client } from '#shared/aws.ts';
 import { numberEnv, requireEnv } from '#shared/env.ts';
-import { BadRequestError } from '#shared/errors.ts';
-import { httpHandler, json, parseWith } from '#shared/http.ts';
+import { BadRequestError, NotFoundError } from '#shared/errors.ts';
+import { httpHandler, json, parseWith, pathParam } from '#shared/http.ts';
+import { invokeInternal } from '#shared/invoke.ts';
 import { dynamoJobsTable } from '../adapters/jobs-table.ts';
 import { s3UploadSigner } from '../adapters/upload-signer.ts';
-import { newTitleId, planUpload } from '../domain/uploads.ts';
+import { planUpload } from '../domain/uploads.ts';
 
 const jobs = dynamoJobsTable(requireEnv(ENV.JOBS_TABLE));
 const signer = s3UploadSigner(s3Client(), requireEnv(ENV.INGEST_BUCKET));
 const maxSourceBytes = numberEnv(ENV.MAX_SOURCE_BYTES);
 const URL_LIFETIME_SEC = 3600;
 
-export const handler = httpHandler(async ({ body }) => {
+export const handler = httpHandler(async ({ event, body }) => {
+  requireAdmin(event);
+  const titleId = pathParam(event, 'titleId', titleIdSchema);
   const request = parseWith(createUploadRequestSchema, body);
   if (request.sizeBytes > maxSourceBytes) {
     throw new BadRequestError('SOURCE_TOO_LARGE', `Sources are limited to ${maxSourceBytes} bytes.`);
@@ -28,8 +35,18 @@ export const handler = httpHandler(async ({ body }) => {
   if (new Set(langs).size !== langs.length)
     throw new BadRequestError('DUPLICATE_CAPTIONS', 'One caption file per language.');
 
+  const { titles } = await invokeInternal(
+    'catalogInternal',
+    { op: 'getTitleForAdmin', titleId },
+    catalogInternalResponseSchema,
+  );
+  const title = titles[0];
+  if (!title) throw new NotFoundError('TITLE_NOT_FOUND', `No title ${titleId}.`);
+  if (title.kind === 'series') {
+    throw new BadRequestError('NOT_PLAYABLE_KIND', 'A series has no media of its own: upload its episodes.');
+  }
+
   const jobId = randomUUID();
-  const titleId = request.titleId ?? newTitleId(randomBytes(8).toString('hex'));
   const key = sourceKey(jobId, request.fileName);
   const contentType = request.contentType ?? 'application/octet-stream';
   const plan = planUpload(request.sizeBytes);
@@ -37,7 +54,7 @@ export const handler = httpHandler(async ({ body }) => {
   const job: JobRecord = {
     jobId,
     titleId,
-    titleName: request.titleName,
+    titleName: title.name,
     status: 'QUEUED',
     progress: 0,
     createdAt: now.toISOString(),

@@ -1,0 +1,83 @@
+/**
+ * Calls between services. A service never reads another's table: it invokes that service's
+ * internal function (Lambda `Invoke`, IAM-scoped to exactly that function) with one of these
+ * requests. Invoke them with `invokeInternal` from `#shared/invoke.ts`.
+ */
+import { z } from 'zod';
+import { titleAssetSchema, titleKindSchema } from './api/catalog.ts';
+import { countrySchema, idSchema, maturitySchema } from './api/common.ts';
+import { planIdSchema } from './api/subscriptions.ts';
+
+/** profilesInternal */
+export const profilesInternalRequestSchema = z.discriminatedUnion('op', [
+  /** The profile if it belongs to the account, else `{ profile: null }`. */
+  z.object({ op: z.literal('getProfile'), accountId: idSchema, profileId: idSchema }),
+]);
+export type ProfilesInternalRequest = z.infer<typeof profilesInternalRequestSchema>;
+export const profilesInternalResponseSchema = z.object({
+  profile: z.object({ profileId: z.string(), maturity: maturitySchema, name: z.string() }).nullable(),
+});
+export type ProfilesInternalResponse = z.infer<typeof profilesInternalResponseSchema>;
+
+/** A title as other services need it. */
+export const titleFactsSchema = z.object({
+  titleId: z.string(),
+  kind: titleKindSchema,
+  name: z.string(),
+  maturity: maturitySchema,
+  seriesId: z.string().optional(),
+  seasonNumber: z.number().optional(),
+  episodeNumber: z.number().optional(),
+  asset: titleAssetSchema.optional(),
+});
+export type TitleFacts = z.infer<typeof titleFactsSchema>;
+
+/** catalogInternal */
+export const catalogInternalRequestSchema = z.discriminatedUnion('op', [
+  /** Titles visible in `country` now (and, with `maturity`, rated at or below it); others are left out. */
+  z.object({
+    op: z.literal('describeTitles'),
+    titleIds: z.array(idSchema).max(100),
+    country: countrySchema,
+    maturity: maturitySchema.optional(),
+  }),
+  /** The episode after `titleId` in its series that is visible in `country`, if any. */
+  z.object({
+    op: z.literal('nextEpisode'),
+    titleId: idSchema,
+    country: countrySchema,
+    maturity: maturitySchema.optional(),
+  }),
+  /** Any title, regardless of windows (admin flows: uploads). */
+  z.object({ op: z.literal('getTitleForAdmin'), titleId: idSchema }),
+]);
+export type CatalogInternalRequest = z.infer<typeof catalogInternalRequestSchema>;
+export const catalogInternalResponseSchema = z.object({ titles: z.array(titleFactsSchema) });
+export type CatalogInternalResponse = z.infer<typeof catalogInternalResponseSchema>;
+
+/** subscriptionsInternal */
+export const subscriptionsInternalRequestSchema = z.discriminatedUnion('op', [
+  /** What the account may play now: used by playback. */
+  z.object({ op: z.literal('getEntitlement'), accountId: idSchema }),
+]);
+export type SubscriptionsInternalRequest = z.infer<typeof subscriptionsInternalRequestSchema>;
+export const entitlementSchema = z.object({
+  /** `false` with a reason code when playback must be refused. */
+  playable: z.boolean(),
+  reasonCode: z.enum(['NO_SUBSCRIPTION', 'PAYMENT_PAST_DUE', 'SUBSCRIPTION_CANCELED']).optional(),
+  plan: planIdSchema.optional(),
+  maxStreams: z.number().int(),
+  maxHeight: z.number().int(),
+});
+export type Entitlement = z.infer<typeof entitlementSchema>;
+
+/** Domain events on the platform's bus (`ENV.EVENT_BUS`). */
+export const EVENTS = {
+  /** The media pipeline published an asset: the catalog attaches it to its title. */
+  ASSET_PUBLISHED: { source: 'showrunner.media', detailType: 'Asset Published' },
+} as const;
+export const assetPublishedDetailSchema = z.object({
+  jobId: z.string(),
+  titleId: z.string(),
+  asset: z.unknown(),
+});

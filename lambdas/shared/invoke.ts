@@ -1,0 +1,41 @@
+/**
+ * Calls to another service's internal function: Lambda `Invoke` (RequestResponse), the function's
+ * name from `functionEnv(id)`. The caller's role may invoke exactly the functions its declaration
+ * lists (`invokes` in `#contracts/functions.ts`). Locally, `AWS_ENDPOINT_URL_LAMBDA` points at the
+ * embedded platform's Lambda API.
+ */
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import type { z } from 'zod';
+import { functionEnv } from '#contracts/env.ts';
+import type { FunctionId } from '#contracts/functions.ts';
+
+let lambda: LambdaClient | undefined;
+
+/** A dependency failed or answered something unexpected: a 5xx, never the caller's fault. */
+export class InternalCallError extends Error {
+  readonly functionId: string;
+  constructor(functionId: string, message: string, options?: { cause?: unknown }) {
+    super(`${functionId}: ${message}`, options);
+    this.name = 'InternalCallError';
+    this.functionId = functionId;
+  }
+}
+
+export async function invokeInternal<S extends z.ZodType>(
+  functionId: FunctionId,
+  request: unknown,
+  responseSchema: S,
+): Promise<z.infer<S>> {
+  const name = process.env[functionEnv(functionId)];
+  if (!name)
+    throw new InternalCallError(functionId, `${functionEnv(functionId)} is not set: declare it in invokes`);
+  lambda ??= new LambdaClient({});
+  const out = await lambda.send(
+    new InvokeCommand({ FunctionName: name, Payload: new TextEncoder().encode(JSON.stringify(request)) }),
+  );
+  const text = out.Payload ? new TextDecoder().decode(out.Payload) : 'null';
+  if (out.FunctionError) throw new InternalCallError(functionId, `function error: ${text.slice(0, 500)}`);
+  const parsed = responseSchema.safeParse(JSON.parse(text));
+  if (!parsed.success) throw new InternalCallError(functionId, `unexpected answer: ${parsed.error.message}`);
+  return parsed.data;
+}

@@ -1,0 +1,17 @@
+/** Internal (Lambda Invoke from other services): what an account may play now. */
+
+import type { Entitlement } from '#contracts/internal.ts';
+import { subscriptionsInternalRequestSchema } from '#contracts/internal.ts';
+import { tableName } from '#shared/env.ts';
+import { dynamoSubscriptions } from '../adapters/subscriptions-table.ts';
+import { entitlementOf } from '../domain/entitlement.ts';
+
+const subscriptions = dynamoSubscriptions(tableName('subscriptions'));
+
+export const handler = async (event: unknown): Promise<Entitlement> => {
+  const request = subscriptionsInternalRequestSchema.parse(event);
+  switch (request.op) {
+    case 'getEntitlement':
+      return entitlementOf(await subscriptions.get(request.accountId), new Date());
+  }
+};
