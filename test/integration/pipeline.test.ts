@@ -196,7 +196,9 @@ describe('local gateway', () => {
     expect((await noTitle.json()).error.code).toBe('TITLE_NOT_FOUND');
     const badId = await fetch(`${api}/v1/admin/jobs/..%2F..%2Fetc`, { headers: auth });
     expect(badId.status).toBe(400);
-    const missing = await fetch(`${api}/v1/admin/jobs/00000000-0000-0000-0000-000000000000`, { headers: auth });
+    const missing = await fetch(`${api}/v1/admin/jobs/00000000-0000-0000-0000-000000000000`, {
+      headers: auth,
+    });
     expect(missing.status).toBe(404);
     expect((await missing.json()).error.code).toBe('JOB_NOT_FOUND');
   });

@@ -152,7 +152,9 @@ describe('givenChanges', () => {
 
   it('refuses an edit that changes nothing with INVALID_REQUEST', () => {
     expect(updateTitleRequestSchema.safeParse({}).success).toBe(false);
-    expect(() => givenChanges({}, {})).toThrow(expect.objectContaining({ code: 'INVALID_REQUEST', status: 400 }));
+    expect(() => givenChanges({}, {})).toThrow(
+      expect.objectContaining({ code: 'INVALID_REQUEST', status: 400 }),
+    );
   });
 });
 
