@@ -1,9 +1,10 @@
 import { defineConfig } from 'vitest/config';
 
 /**
- * Three projects, one `npm test`: unit (pure, milliseconds), infra (CDK synth + cdk-nag) and
- * integration (real DynamoDB Local, s3rver and ffmpeg). `forks` because CDK synth and the
- * emulators hold process-wide state.
+ * Four projects, one `npm test`: unit (pure, milliseconds), infra (CDK synth + cdk-nag),
+ * integration (real DynamoDB Local, s3rver and ffmpeg) and e2e (the embedded platform's HLS
+ * played by hls.js in headless Chromium). `forks` because CDK synth and the emulators hold
+ * process-wide state.
  */
 export default defineConfig({
   test: {
@@ -28,6 +29,17 @@ export default defineConfig({
           include: ['test/integration/**/*.test.ts'],
           testTimeout: 240_000,
           hookTimeout: 240_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'e2e',
+          include: ['test/e2e/**/*.test.ts'],
+          // Real-time playback in Chromium after a real encode, on machines that may be busy.
+          testTimeout: 300_000,
+          hookTimeout: 300_000,
           fileParallelism: false,
         },
       },

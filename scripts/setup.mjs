@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // Prepares this machine for `npm start` / `npm test`. Plain JavaScript with no dependencies,
 // so it runs on whatever Node started npm (even an old one) before anything is installed.
-// It installs what it can (npm packages, including Node 24 as a devDependency; ffmpeg and a
-// Java runtime through apt-get when running as root) and otherwise stops with the exact
+// It installs what it can (npm packages, including Node 24 as a devDependency; ffmpeg, a Java
+// runtime and Chromium through apt-get when running as root) and otherwise stops with the exact
 // command to run.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -70,3 +70,23 @@ requireTool(
   ['openjdk-17-jre-headless'],
   'Install a Java runtime >= 17: `sudo apt-get install openjdk-17-jre-headless` or `brew install openjdk@17`.',
 );
+
+// 4. Chromium (the end-to-end tests play the HLS output with hls.js in it, through playwright-core).
+// SHOWRUNNER_CHROMIUM names another Chromium or Chrome executable; test/support/browser.ts
+// looks for the same ones in the same order.
+const chromiumOverride = process.env.SHOWRUNNER_CHROMIUM;
+if (chromiumOverride) {
+  if (!has(chromiumOverride, ['--version'])) {
+    say(`SHOWRUNNER_CHROMIUM=${chromiumOverride} does not run (\`${chromiumOverride} --version\` failed).`);
+    say('Point it at a working Chromium or Chrome executable, or unset it to use /usr/bin/chromium.');
+    process.exit(1);
+  }
+} else {
+  requireTool(
+    'Chromium',
+    () => has('/usr/bin/chromium', ['--version']) || has('chromium', ['--version']),
+    ['chromium'],
+    'Install Chromium: `sudo apt-get install chromium` (Debian; on Ubuntu, whose apt package is a snap, ' +
+      'install Chromium or Chrome another way), or set SHOWRUNNER_CHROMIUM to a Chromium/Chrome executable.',
+  );
+}
