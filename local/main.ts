@@ -1,14 +1,42 @@
 /**
  * `npm start`: the whole platform on this machine. Prerequisites are checked by
  * scripts/setup.mjs (run before this as `prestart`).
+ *
+ * On a fresh data directory it then seeds the demo catalog in the background (the platform is
+ * usable meanwhile; titles become playable one by one). `SHOWRUNNER_SEED=0` skips that,
+ * `SHOWRUNNER_SEED=1` seeds a data directory that predates the demo catalog too.
  */
+import { existsSync, readdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { resolve } from 'node:path';
+import { adminFromEnv, DEFAULT_ADMIN } from './defaults.ts';
 import { startPlatform } from './platform.ts';
+import { hasUnfinishedSeed, readSeedMarker, SeedError, seedDemoCatalog } from './seed/seed.ts';
 
-const platform = await startPlatform({
-  gatewayPort: Number(process.env.SHOWRUNNER_GATEWAY_PORT ?? 3000),
-  mediaPort: Number(process.env.SHOWRUNNER_MEDIA_PORT ?? 8080),
-});
+const dataDir = resolve(process.env.SHOWRUNNER_DATA_DIR ?? '.showrunner');
+// Decided before the platform fills the directory: only a fresh one gets the demo catalog.
+const freshDataDir = !existsSync(dataDir) || readdirSync(dataDir).length === 0;
+const admin = adminFromEnv();
+
+/** Where each listener's port comes from; 0 picks a free port. */
+const PORT_ENV = {
+  gatewayPort: 'SHOWRUNNER_GATEWAY_PORT',
+  mediaPort: 'SHOWRUNNER_MEDIA_PORT',
+  s3Port: 'SHOWRUNNER_S3_PORT',
+  dynamoPort: 'SHOWRUNNER_DYNAMO_PORT',
+} as const;
+
+const ports = {
+  gatewayPort: portFromEnv(PORT_ENV.gatewayPort, 3000),
+  mediaPort: portFromEnv(PORT_ENV.mediaPort, 8080),
+  s3Port: portFromEnv(PORT_ENV.s3Port, 4569),
+  dynamoPort: portFromEnv(PORT_ENV.dynamoPort, 8000),
+};
+await refuseBusyPorts(ports);
+const platform = await startPlatform({ dataDir, admin, ...ports });
 const { info } = platform;
+const password =
+  admin.password === DEFAULT_ADMIN.password ? admin.password : '(as set in SHOWRUNNER_ADMIN_PASSWORD)';
 console.log(`
 Showrunner is running (embedded local platform)
 
@@ -18,17 +46,103 @@ Showrunner is running (embedded local platform)
   DynamoDB Local  ${info.dynamoEndpoint}
   Data directory  ${info.dataDir}
 
+  Admin           ${admin.email}
+  Password        ${password}
+
 Ingest a video:   npm run ingest -- <file> --title "My film" [--captions en=subs.vtt]
 Stop:             Ctrl+C
 `);
 
+const seeding = new AbortController();
+const seeded = startSeeding();
+
 let stopping = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, async () => {
-    if (stopping) return;
+    if (stopping) {
+      console.log('Stopping now.');
+      process.exit(130);
+    }
     stopping = true;
-    console.log('\nStopping…');
+    console.log('\nStopping… (Ctrl+C again to force)');
+    seeding.abort();
+    await seeded;
     await platform.stop();
     process.exit(0);
   });
+}
+
+/** Seeds in the background; resolves when done, skipped, failed or stopped (never rejects). */
+async function startSeeding(): Promise<void> {
+  const choice = process.env.SHOWRUNNER_SEED;
+  const marker = readSeedMarker(dataDir);
+  if (choice === '0') return;
+  if (marker) {
+    console.log(
+      `Demo catalog: seeded on ${marker.completedAt?.slice(0, 10)} (${marker.titles.length} titles).`,
+    );
+    return;
+  }
+  if (choice !== '1' && !freshDataDir && !hasUnfinishedSeed(dataDir)) {
+    console.log('Demo catalog: not seeded (this data directory predates it; SHOWRUNNER_SEED=1 seeds it).');
+    return;
+  }
+  try {
+    const summary = await seedDemoCatalog({
+      apiUrl: info.gatewayUrl,
+      admin,
+      dataDir,
+      concurrency: 2,
+      log: (line) => console.log(line),
+      signal: seeding.signal,
+    });
+    const seconds = Math.round(summary.elapsedMs / 1000);
+    console.log(
+      `Demo catalog ready: ${summary.titles.length} titles, ${summary.ready}/${summary.clips} clips playable (${seconds} s).` +
+        ` Browse: GET ${info.gatewayUrl}/v1/titles (signed in; X-Viewer-Country: US, BR, GB, DE, IN or JP).`,
+    );
+  } catch (error) {
+    if (seeding.signal.aborted) {
+      console.log('Demo catalog: seeding stopped; the next start resumes it.');
+      return;
+    }
+    const message = error instanceof SeedError ? error.message : (error as Error).stack;
+    console.error(`Demo catalog: seeding failed: ${message}`);
+  }
+}
+
+/**
+ * Stops with a clear message when a port is taken, e.g. by another Showrunner. Checked up front
+ * because the emulators do not all notice: DynamoDB Local's readiness probe would be answered by
+ * the other instance on that port, and this platform would write into that instance's tables.
+ */
+async function refuseBusyPorts(wanted: Record<keyof typeof PORT_ENV, number>): Promise<void> {
+  const busy: string[] = [];
+  for (const [option, port] of Object.entries(wanted) as [keyof typeof PORT_ENV, number][]) {
+    if (port !== 0 && !(await portIsFree(port)))
+      busy.push(`${port} (set ${PORT_ENV[option]} to another port, or 0)`);
+  }
+  if (busy.length === 0) return;
+  console.error(`Cannot start: ports in use: ${busy.join(', ')}.`);
+  process.exit(1);
+}
+
+/** Binds the wildcard address, which collides with a listener on any address of that port. */
+function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolvePort) => {
+    const probe = createServer();
+    probe.once('error', () => resolvePort(false));
+    probe.listen({ port }, () => probe.close(() => resolvePort(true)));
+  });
+}
+
+function portFromEnv(name: string, fallback: number): number {
+  const value = process.env[name];
+  if (value === undefined || value === '') return fallback;
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+    console.error(`${name} must be a port number (0 picks a free one), not "${value}".`);
+    process.exit(2);
+  }
+  return port;
 }
