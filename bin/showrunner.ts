@@ -47,6 +47,7 @@ export function buildApp(app: App = createApp(), config?: TargetConfig): Showrun
     config: resolved,
     description: 'Showrunner: the REST API and its services',
     ingestBucket: data.ingestBucket,
+    mediaBucket: data.mediaBucket,
     jobsTable: data.jobsTable,
     tables: data.tables,
   });

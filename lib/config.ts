@@ -23,6 +23,12 @@ export interface TargetConfig {
    * the same port (LocalStack's free tier has no Cognito; the embedded platform runs offline).
    */
   readonly identityProvider: 'cognito' | 'local';
+  /**
+   * The delivery edge the target has: `local` (the embedded platform's edge servers). The AWS
+   * and LocalStack targets have none until the edge stack exists, so routes that require it
+   * (`requires: 'edge'`: playback) are left out of their API.
+   */
+  readonly deliveryEdge: 'local' | 'none';
   /** Days a PAST_DUE subscription may still play. */
   readonly gracePeriodDays: number;
   /** Days to keep Lambda, Step Functions and API logs. */
@@ -43,6 +49,7 @@ const CONFIGS: Record<TargetName, TargetConfig> = {
     retainData: true,
     mediaBaseUrl: undefined,
     identityProvider: 'cognito',
+    deliveryEdge: 'none',
     logRetentionDays: 30,
   },
   localstack: {
@@ -51,14 +58,16 @@ const CONFIGS: Record<TargetName, TargetConfig> = {
     retainData: false,
     mediaBaseUrl: undefined,
     identityProvider: 'local',
+    deliveryEdge: 'none',
     logRetentionDays: 7,
   },
   local: {
     ...BASE,
     target: 'local',
     retainData: false,
-    mediaBaseUrl: 'http://localhost:8080',
+    mediaBaseUrl: 'http://localhost:8079',
     identityProvider: 'local',
+    deliveryEdge: 'local',
     logRetentionDays: 7,
   },
 };

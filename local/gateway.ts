@@ -78,7 +78,7 @@ async function handle(
   cache: Map<string, { result: AuthorizerResult; expires: number }>,
 ): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://localhost');
-  const path = decodeURI(url.pathname);
+  const path = safeDecode(url.pathname);
   const candidates = routes.flatMap((r) => {
     const match = r.pattern.exec(url.pathname);
     return match ? [{ ...r, match }] : [];

@@ -24,16 +24,21 @@ const PORT_ENV = {
   mediaPort: 'SHOWRUNNER_MEDIA_PORT',
   s3Port: 'SHOWRUNNER_S3_PORT',
   dynamoPort: 'SHOWRUNNER_DYNAMO_PORT',
+  edgeAPort: 'SHOWRUNNER_EDGE_A_PORT',
+  edgeBPort: 'SHOWRUNNER_EDGE_B_PORT',
 } as const;
 
 const ports = {
   gatewayPort: portFromEnv(PORT_ENV.gatewayPort, 3000),
-  mediaPort: portFromEnv(PORT_ENV.mediaPort, 8080),
+  mediaPort: portFromEnv(PORT_ENV.mediaPort, 8079),
   s3Port: portFromEnv(PORT_ENV.s3Port, 4569),
   dynamoPort: portFromEnv(PORT_ENV.dynamoPort, 8000),
+  edgeAPort: portFromEnv(PORT_ENV.edgeAPort, 8080),
+  edgeBPort: portFromEnv(PORT_ENV.edgeBPort, 8081),
 };
 await refuseBusyPorts(ports);
-const platform = await startPlatform({ dataDir, admin, ...ports });
+const { edgeAPort, edgeBPort, ...servicePorts } = ports;
+const platform = await startPlatform({ dataDir, admin, ...servicePorts, edgePorts: [edgeAPort, edgeBPort] });
 const { info } = platform;
 const password =
   admin.password === DEFAULT_ADMIN.password ? admin.password : '(as set in SHOWRUNNER_ADMIN_PASSWORD)';
@@ -41,7 +46,8 @@ console.log(`
 Showrunner is running (embedded local platform)
 
   API gateway     ${info.gatewayUrl}/v1/health
-  Media origin    ${info.mediaBaseUrl}/media/…
+  Edges           ${info.edges.map((e) => `${e.baseUrl} (${e.id})`).join(', ')}: counters at /_edge/stats
+  Media origin    ${info.mediaBaseUrl}/media/… (what the edges fetch from)
   S3 (s3rver)     ${info.s3Endpoint}
   DynamoDB Local  ${info.dynamoEndpoint}
   Data directory  ${info.dataDir}

@@ -4,6 +4,7 @@
  * Lambda-like workers; the same state machine runs in aws-local-stepfunctions; ffmpeg stands in
  * for MediaConvert, driven by the same job settings.
  */
+import { randomBytes } from 'node:crypto';
 import { createWriteStream, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
@@ -14,6 +15,7 @@ import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { edgeKeyEntry } from '../lambdas/contracts/edge.ts';
 import { ENV, tableEnv } from '../lambdas/contracts/env.ts';
 import type { FunctionId } from '../lambdas/contracts/functions.ts';
 import { MEDIA_JOBS_TABLE } from '../lambdas/contracts/tables.ts';
@@ -21,6 +23,8 @@ import { localIdentityProvider } from '../lambdas/identity/adapters/local-identi
 import { parseS3Uri } from '../lambdas/media-pipeline/domain/job-settings.ts';
 import { LOCAL_REGION, type LocalAssembly, synthesizeLocal } from './assembly.ts';
 import { adminFromEnv } from './defaults.ts';
+import { type LocalEdge, startEdge } from './edge/edge-server.ts';
+import { LocalKeyValueStore } from './edge/key-value-store.ts';
 import { type DynamoEmulator, ensureTables, LOCAL_CREDENTIALS, startDynamo } from './emulators/dynamodb.ts';
 import { type S3Emulator, startS3 } from './emulators/s3.ts';
 import { LocalEventBus, scheduledEvent } from './event-bus.ts';
@@ -31,6 +35,9 @@ import { startMediaOrigin } from './media-origin.ts';
 import { runLocalTranscode } from './transcoder/index.ts';
 import { LocalStateMachine, TaskError } from './workflow.ts';
 
+/** Key id of the local edges' signing key; the secret is made once and kept in the data dir. */
+const LOCAL_EDGE_KEY_ID = 'local-1';
+
 const REPO_ROOT = fileURLToPath(new URL('../', import.meta.url));
 
 export interface PlatformOptions {
@@ -38,8 +45,10 @@ export interface PlatformOptions {
   dataDir?: string;
   /** @default 3000; 0 picks a free port */
   gatewayPort?: number;
-  /** @default 8080; 0 picks a free port */
+  /** The media origin (private: viewers go through the edges). @default 8079; 0 picks a free port */
   mediaPort?: number;
+  /** Ports of the two local edges (pathways edge-a, edge-b); `npm start` asks for 8080 and 8081. @default [0, 0]: free ports */
+  edgePorts?: readonly [number, number];
   /** @default 4569; 0 picks a free port */
   s3Port?: number;
   /** @default 8000; 0 picks a free port */
@@ -60,6 +69,10 @@ export interface PlatformInfo {
   mediaBucket: string;
   jobsTable: string;
   adminEmail: string;
+  /** The edge pathways, in default priority order. */
+  edges: { id: string; baseUrl: string }[];
+  /** The local edges' KeyValueStore file (signing keys, revocations). */
+  edgeKvsFile: string;
 }
 
 export interface Platform {
@@ -68,6 +81,9 @@ export interface Platform {
   lambda: LambdaRuntime;
   stateMachine: LocalStateMachine;
   bus: LocalEventBus;
+  /** The local edges (CloudFront stand-ins running edge/verify-token.js). */
+  edges: LocalEdge[];
+  edgeKeys: LocalKeyValueStore;
   /**
    * Runs the scheduled rule(s) targeting a function now, as if the schedule fired at `time`
    * (on AWS EventBridge fires them); resolves with the targets' results.
@@ -116,12 +132,30 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     });
 
     const media = await startMediaOrigin({
-      port: await portOrFree(options.mediaPort ?? 8080),
+      port: await portOrFree(options.mediaPort ?? 8079),
       s3,
       bucket: mediaBucket,
     });
     stops.push(() => closeServer(media));
     const mediaBaseUrl = `http://localhost:${addressPort(media)}`;
+
+    // Two edges (pathways for content steering) running the CloudFront Function unchanged, with
+    // the key it verifies tokens with in their KeyValueStore; the key is made once per data dir.
+    const edgeKeys = new LocalKeyValueStore({ dir: join(dataDir, 'edge'), name: 'edge-kvs' });
+    const keyEntry = edgeKeyEntry(LOCAL_EDGE_KEY_ID);
+    if (!edgeKeys.has(keyEntry)) edgeKeys.put(keyEntry, randomBytes(32).toString('base64'));
+    const edges: LocalEdge[] = [];
+    for (const [index, port] of (options.edgePorts ?? [0, 0]).entries()) {
+      const edge = await startEdge({
+        name: `edge-${'ab'[index]}`,
+        port: await portOrFree(port),
+        originUrl: mediaBaseUrl,
+        kvs: edgeKeys,
+      });
+      stops.push(() => edge.stop());
+      edges.push(edge);
+    }
+    const pathways = edges.map((edge) => ({ id: edge.name, baseUrl: `http://localhost:${edge.port}` }));
 
     const baseEnv: Record<string, string> = {
       AWS_REGION: LOCAL_REGION,
@@ -137,6 +171,12 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     // The one value only the running platform knows: where its media origin listens.
     for (const fn of assembly.functions) {
       if (ENV.MEDIA_BASE_URL in fn.environment) fn.environment[ENV.MEDIA_BASE_URL] = mediaBaseUrl;
+      if (ENV.EDGE_PATHWAYS in fn.environment) fn.environment[ENV.EDGE_PATHWAYS] = JSON.stringify(pathways);
+      if (ENV.EDGE_KEY_ID in fn.environment) fn.environment[ENV.EDGE_KEY_ID] = LOCAL_EDGE_KEY_ID;
+      if (ENV.EDGE_KEY_SECRET in fn.environment)
+        fn.environment[ENV.EDGE_KEY_SECRET] = edgeKeys.get(keyEntry) ?? '';
+      if (ENV.LOCAL_EDGE_KVS_FILE in fn.environment)
+        fn.environment[ENV.LOCAL_EDGE_KVS_FILE] = edgeKeys.file ?? '';
     }
     // Internal calls between services go through a local Lambda Invoke API.
     const invokePort = await portOrFree(0);
@@ -238,6 +278,8 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       mediaBucket,
       jobsTable,
       adminEmail: admin.email,
+      edges: pathways,
+      edgeKvsFile: edgeKeys.file ?? '',
     };
     writeFileSync(join(dataDir, 'platform.json'), `${JSON.stringify(info, null, 2)}\n`);
     return {
@@ -246,6 +288,8 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       lambda,
       stateMachine,
       bus,
+      edges,
+      edgeKeys,
       async runScheduled(functionId, time = new Date()) {
         const arn = assembly.functionById(functionId).arn;
         const rules = assembly.rules.filter((r) => r.schedule && r.targets.some((t) => t.arn === arn));

@@ -29,6 +29,23 @@ export const ENV = {
   EVENT_BUS: 'SHOWRUNNER_EVENT_BUS',
   /** Days a PAST_DUE subscription may still play before playback is refused. */
   GRACE_PERIOD_DAYS: 'SHOWRUNNER_GRACE_PERIOD_DAYS',
+  /**
+   * Edge pathways for HLS Content Steering, JSON `[{ "id": "edge-a", "baseUrl": "https://…" }]`
+   * in default priority order (playback's master playlist and steering functions).
+   */
+  EDGE_PATHWAYS: 'SHOWRUNNER_EDGE_PATHWAYS',
+  /** Id of the key playback signs edge and playlist tokens with (the edges find `key:<id>`). */
+  EDGE_KEY_ID: 'SHOWRUNNER_EDGE_KEY_ID',
+  /** That key's secret, base64 (the value stored under `key:<id>` in the edge KeyValueStore). */
+  EDGE_KEY_SECRET: 'SHOWRUNNER_EDGE_KEY_SECRET',
+  /**
+   * Base URL players reach the API at, stage included, no trailing slash (`https://example.com`,
+   * `http://127.0.0.1:3000`): playback builds manifest and steering URLs on it. Unset: the
+   * request's own host.
+   */
+  API_BASE_URL: 'SHOWRUNNER_API_BASE_URL',
+  /** Local target only: the JSON file of the local edges' KeyValueStore, where playback writes revocations. */
+  LOCAL_EDGE_KVS_FILE: 'SHOWRUNNER_LOCAL_EDGE_KVS_FILE',
 } as const;
 export type EnvName =
   | (typeof ENV)[keyof typeof ENV]

@@ -182,6 +182,33 @@ export const FUNCTIONS = {
     invokes: ['profilesInternal', 'catalogInternal'],
   },
 
+  // playback
+  startPlayback: {
+    entry: 'lambdas/playback/handlers/start-playback.ts',
+    description: 'POST /v1/playback: checks profile, title, plan and stream limit, then opens a session',
+    tables: { playback: 'write' },
+    invokes: ['profilesInternal', 'catalogInternal', 'subscriptionsInternal'],
+  },
+  getMasterPlaylist: {
+    entry: 'lambdas/playback/handlers/master-playlist.ts',
+    description: 'GET /v1/playback/{sessionId}/master.m3u8: the per-session master playlist',
+    tables: { playback: 'read' },
+  },
+  playbackHeartbeat: {
+    entry: 'lambdas/playback/handlers/heartbeat.ts',
+    description: 'POST /v1/playback/{sessionId}/heartbeat: keeps a session and its stream slot open',
+    tables: { playback: 'write' },
+  },
+  endPlayback: {
+    entry: 'lambdas/playback/handlers/end-playback.ts',
+    description: 'DELETE /v1/playback/{sessionId}: ends a session and revokes it at the edge',
+    tables: { playback: 'write' },
+  },
+  getSteering: {
+    entry: 'lambdas/playback/handlers/steering.ts',
+    description: 'GET /v1/steering/{sessionId}: HLS Content Steering manifest, pathways by edge health',
+  },
+
   // media pipeline
   getJob: {
     entry: 'lambdas/media-pipeline/handlers/get-job.ts',

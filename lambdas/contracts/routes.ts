@@ -29,6 +29,14 @@ import {
   tokensResponseSchema,
 } from './api/identity.ts';
 import {
+  playbackHeartbeatResponseSchema,
+  playlistQuerySchema,
+  startPlaybackRequestSchema,
+  startPlaybackResponseSchema,
+  steeringManifestSchema,
+  steeringQuerySchema,
+} from './api/playback.ts';
+import {
   createProfileRequestSchema,
   profileListSchema,
   profileSchema,
@@ -56,6 +64,12 @@ export interface RouteDeclaration {
   readonly query?: z.ZodType;
   /** Success status and body (`null`: no body). */
   readonly response: { readonly status: number; readonly schema: z.ZodType | null };
+  /**
+   * A part of the platform the route cannot work without. `edge`: the delivery edge (signing
+   * key, pathways, revocations), which the embedded platform has and the AWS and LocalStack
+   * targets get with the edge stack; a stack leaves out routes its target cannot serve.
+   */
+  readonly requires?: 'edge';
 }
 
 export const ROUTES = [
@@ -279,6 +293,52 @@ export const ROUTES = [
       schema: continueWatchingSchema,
     },
   ),
+  // playback
+  r(
+    'POST',
+    '/v1/playback',
+    'startPlayback',
+    'user',
+    'Start playback: a session and its manifest URL (402/403 by plan, 409 STREAM_LIMIT_REACHED)',
+    { status: 201, schema: startPlaybackResponseSchema },
+    { body: startPlaybackRequestSchema, requires: 'edge' },
+  ),
+  r(
+    'GET',
+    '/v1/playback/{sessionId}/master.m3u8',
+    'getMasterPlaylist',
+    'none',
+    "The session's HLS master playlist (authorized by ?token=)",
+    { status: 200, schema: null },
+    { query: playlistQuerySchema, requires: 'edge' },
+  ),
+  r(
+    'POST',
+    '/v1/playback/{sessionId}/heartbeat',
+    'playbackHeartbeat',
+    'user',
+    'Keep a playback session open',
+    { status: 200, schema: playbackHeartbeatResponseSchema },
+    { requires: 'edge' },
+  ),
+  r(
+    'DELETE',
+    '/v1/playback/{sessionId}',
+    'endPlayback',
+    'user',
+    'End a playback session',
+    { status: 204, schema: null },
+    { requires: 'edge' },
+  ),
+  r(
+    'GET',
+    '/v1/steering/{sessionId}',
+    'getSteering',
+    'none',
+    'HLS Content Steering manifest (authorized by ?token=)',
+    { status: 200, schema: steeringManifestSchema },
+    { query: steeringQuerySchema, requires: 'edge' },
+  ),
 ] as const satisfies readonly RouteDeclaration[];
 
 function r(
@@ -288,7 +348,7 @@ function r(
   auth: RouteAuth,
   summary: string,
   response: RouteDeclaration['response'],
-  extra: { body?: z.ZodType; query?: z.ZodType } = {},
+  extra: { body?: z.ZodType; query?: z.ZodType; requires?: 'edge' } = {},
 ): RouteDeclaration {
   return { method, path, function: fn, auth, summary, response, ...extra };
 }

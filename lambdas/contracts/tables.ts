@@ -69,5 +69,16 @@ export const TABLES = {
     sortKey: 'titleId',
     indexes: [{ name: 'byRecency', partitionKey: 'profileKey', sortKey: 'updatedAt' }],
   },
+  /**
+   * playback: `account#<accountId>` holds the account's stream map (session id → expiry) and its
+   * version, the compare-and-swap behind the concurrent-stream limit; `session#<sessionId>` one
+   * playback session. Both expire by `expiresAtEpoch` (a session 5 minutes after its last heartbeat).
+   */
+  playback: {
+    constructId: 'Playback',
+    partitionKey: 'pk',
+    timeToLiveAttribute: 'expiresAtEpoch',
+    indexes: [],
+  },
 } as const satisfies Record<string, TableDeclaration>;
 export type TableId = keyof typeof TABLES;

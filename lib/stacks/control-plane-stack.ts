@@ -29,8 +29,8 @@ import { ADMIN_GROUP } from '../../lambdas/contracts/api/identity.ts';
 import { ENV, functionEnv, tableEnv } from '../../lambdas/contracts/env.ts';
 import { FUNCTIONS, type FunctionDeclaration, type FunctionId } from '../../lambdas/contracts/functions.ts';
 import { EVENTS } from '../../lambdas/contracts/internal.ts';
-import { GATEWAY_ERRORS, ROUTES } from '../../lambdas/contracts/routes.ts';
-import { SIDECAR_PREFIX, SOURCE_PREFIX } from '../../lambdas/contracts/storage.ts';
+import { GATEWAY_ERRORS, ROUTES, type RouteDeclaration } from '../../lambdas/contracts/routes.ts';
+import { MEDIA_PREFIX, SIDECAR_PREFIX, SOURCE_PREFIX } from '../../lambdas/contracts/storage.ts';
 import { TABLES, type TableId } from '../../lambdas/contracts/tables.ts';
 import type { TargetConfig } from '../config.ts';
 import { allowItems, allowObjects, allowTable } from '../constructs/grants.ts';
@@ -39,6 +39,8 @@ import { ServiceFunction } from '../constructs/service-function.ts';
 export interface ControlPlaneStackProps extends StackProps {
   readonly config: TargetConfig;
   readonly ingestBucket: IBucket;
+  /** The media (origin) bucket: playback reads the asset's master playlist from it. */
+  readonly mediaBucket: IBucket;
   readonly jobsTable: ITable;
   /** The services' tables (data stack). */
   readonly tables: Readonly<Record<TableId, ITable>>;
@@ -77,10 +79,11 @@ export class ControlPlaneStack extends Stack {
 
   constructor(scope: Construct, id: string, props: ControlPlaneStackProps) {
     super(scope, id, props);
-    const { config, ingestBucket, jobsTable, tables } = props;
+    const { config, ingestBucket, mediaBucket, jobsTable, tables } = props;
+    const routes = routesFor(config);
 
     // 1. Functions: every routed one and the unrouted ones, built from their declarations.
-    const functionIds = [...new Set<FunctionId>([...ROUTES.map((r) => r.function), ...UNROUTED_FUNCTIONS])];
+    const functionIds = [...new Set<FunctionId>([...routes.map((r) => r.function), ...UNROUTED_FUNCTIONS])];
     const functions = new Map<FunctionId, ServiceFunction>();
     for (const functionId of functionIds) {
       functions.set(
@@ -177,7 +180,29 @@ export class ControlPlaneStack extends Stack {
       'completes the multipart upload of a job source',
     );
 
-    // 5. Events and schedules.
+    // 5. Playback (targets with a delivery edge): the local platform fills in the edge's pathways,
+    // signing key and KeyValueStore file when it starts them.
+    if (config.deliveryEdge === 'local') {
+      const byPlatform = '(set by the embedded platform at start)';
+      for (const id of ['startPlayback', 'getMasterPlaylist', 'getSteering'] as const) {
+        fn(id).addEnvironment(ENV.EDGE_PATHWAYS, byPlatform);
+        fn(id).addEnvironment(ENV.EDGE_KEY_ID, byPlatform);
+        fn(id).addEnvironment(ENV.EDGE_KEY_SECRET, byPlatform);
+      }
+      fn('endPlayback').addEnvironment(ENV.LOCAL_EDGE_KVS_FILE, byPlatform);
+      for (const id of ['startPlayback', 'getMasterPlaylist'] as const) {
+        fn(id).addEnvironment(ENV.MEDIA_BUCKET, mediaBucket.bucketName);
+        allowObjects(
+          fn(id),
+          mediaBucket,
+          MEDIA_PREFIX,
+          ['s3:GetObject'],
+          'reads the master playlist of the asset it serves',
+        );
+      }
+    }
+
+    // 6. Events and schedules.
     new Rule(this, 'AssetPublishedRule', {
       description: 'Published assets → catalog (attach to the title)',
       eventPattern: {
@@ -192,12 +217,13 @@ export class ControlPlaneStack extends Stack {
       targets: [new LambdaFunction(fn('renewSubscriptions'), { retryAttempts: 2 })],
     });
 
-    // 6. The API.
-    this.api = this.restApi(config, fn('authorizer'), functions);
+    // 7. The API.
+    this.api = this.restApi(config, routes, fn('authorizer'), functions);
   }
 
   private restApi(
     config: TargetConfig,
+    routes: readonly RouteDeclaration[],
     authorizerFn: ServiceFunction,
     functions: Map<FunctionId, ServiceFunction>,
   ) {
@@ -248,7 +274,7 @@ export class ControlPlaneStack extends Stack {
       });
     }
 
-    for (const route of ROUTES) {
+    for (const route of routes) {
       const resource = api.root.resourceForPath(route.path);
       const pathParameters = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1] as string);
       const handler = functions.get(route.function);
@@ -345,6 +371,13 @@ export class ControlPlaneStack extends Stack {
     });
     return pool;
   }
+}
+
+/** The declared routes this target can serve (see `RouteDeclaration.requires`). */
+export function routesFor(config: TargetConfig): readonly RouteDeclaration[] {
+  return (ROUTES as readonly RouteDeclaration[]).filter(
+    (r) => r.requires !== 'edge' || config.deliveryEdge !== 'none',
+  );
 }
 
 function pascal(id: string): string {

@@ -119,7 +119,10 @@ export class LambdaRuntime {
       });
     const env = await this.acquire(fn);
     try {
-      await env.ready;
+      await env.ready.catch((error: Error) => {
+        // What Lambda reports when a module fails at load (missing env, syntax error).
+        throw new FunctionError({ errorType: 'Runtime.ImportModuleError', errorMessage: error.message });
+      });
       return await new Promise((ok, fail) => {
         const id = this.nextId++;
         const timer = setTimeout(() => {

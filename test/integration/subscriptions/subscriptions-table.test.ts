@@ -137,7 +137,9 @@ describe('renewal over DynamoDB', () => {
 
     expect(payments.charges.map((c) => c.accountId).sort()).toEqual(accounts);
     expect(first.charged + second.charged).toBe(7);
-    expect(first.skipped + second.skipped).toBe(7);
+    // How many the second run skipped (claimed by the first) rather than never saw as due depends
+    // on how the runs interleave; only "each charged exactly once" is an invariant.
+    expect(first.skipped + second.skipped).toBeLessThanOrEqual(7);
     for (const accountId of accounts) {
       expect(await table.get(accountId)).toMatchObject({
         status: 'ACTIVE',

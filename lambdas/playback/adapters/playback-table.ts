@@ -1,0 +1,246 @@
+/**
+ * The playback table (pk `pk`, TTL `expiresAtEpoch`), through the DynamoDB document client:
+ *
+ * - `account#<accountId>`: the stream map `streams` (session id → epoch seconds it expires at)
+ *   and its `version`, the compare-and-swap token of the stream limit (`domain/streams.ts`);
+ *   its own `expiresAtEpoch` is the latest entry's, so an idle account's item expires too.
+ * - `session#<sessionId>`: one playback session; DynamoDB's TTL deletes it after it lapses.
+ *
+ * Every change to a session that touches the stream map writes both items in one transaction
+ * and bumps the version, so a start that read the map before can never write back a stale one.
+ * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/transaction-apis.html
+ */
+import { TransactionCanceledException, TransactionConflictException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import { documentClient } from '#shared/aws.ts';
+import type { PlaybackSession, SessionStore } from '../domain/ports.ts';
+
+/** Partition key of the playback table (`TABLES.playback.partitionKey`). */
+const PK = 'pk';
+
+/** Rounds a transaction is retried when DynamoDB reports a conflict with another one in flight. */
+const CONFLICT_RETRIES = 5;
+
+const sessionSchema = z.object({
+  sessionId: z.string(),
+  accountId: z.string(),
+  profileId: z.string(),
+  titleId: z.string(),
+  assetId: z.string(),
+  manifestKey: z.string(),
+  maxHeight: z.number(),
+  codecs: z.array(z.string()).optional(),
+  status: z.enum(['ACTIVE', 'ENDED']),
+  startedAt: z.string(),
+  expiresAtEpoch: z.number(),
+  tokenExpiresAtEpoch: z.number(),
+  endedAt: z.string().optional(),
+});
+
+const streamsSchema = z.record(z.string(), z.number());
+
+export const accountKey = (accountId: string) => ({ [PK]: `account#${accountId}` });
+export const sessionKey = (sessionId: string) => ({ [PK]: `session#${sessionId}` });
+
+export function dynamoSessionStore(tableName: string): SessionStore {
+  const db = documentClient();
+
+  return {
+    async readStreams(accountId) {
+      const { Item } = await db.send(
+        new GetCommand({ TableName: tableName, Key: accountKey(accountId), ConsistentRead: true }),
+      );
+      if (!Item) return { streams: {}, version: 0 };
+      return { streams: streamsSchema.parse(Item.streams ?? {}), version: z.number().parse(Item.version) };
+    },
+
+    async commitStart(accountId, expectedVersion, next, session) {
+      try {
+        await db.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                Put: {
+                  TableName: tableName,
+                  Item: {
+                    ...accountKey(accountId),
+                    streams: next,
+                    version: expectedVersion + 1,
+                    expiresAtEpoch: Math.max(0, ...Object.values(next)),
+                  },
+                  ...(expectedVersion === 0
+                    ? {
+                        ConditionExpression: 'attribute_not_exists(#pk)',
+                        ExpressionAttributeNames: { '#pk': PK },
+                      }
+                    : {
+                        ConditionExpression: '#version = :version',
+                        ExpressionAttributeNames: { '#version': 'version' },
+                        ExpressionAttributeValues: { ':version': expectedVersion },
+                      }),
+                },
+              },
+              {
+                Put: {
+                  TableName: tableName,
+                  Item: { ...sessionKey(session.sessionId), ...session },
+                  ConditionExpression: 'attribute_not_exists(#pk)',
+                  ExpressionAttributeNames: { '#pk': PK },
+                },
+              },
+            ],
+          }),
+        );
+        return true;
+      } catch (error) {
+        const reasons = cancellationReasons(error);
+        if (reasons?.[1] === 'ConditionalCheckFailed') {
+          throw new Error(`Session id ${session.sessionId} is already taken.`, { cause: error });
+        }
+        // The map changed since it was read (or a concurrent transaction holds it): read again.
+        if (reasons || error instanceof TransactionConflictException) return false;
+        throw error;
+      }
+    },
+
+    async get(sessionId) {
+      const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: sessionKey(sessionId) }));
+      return Item ? toSession(Item) : undefined;
+    },
+
+    async extend(accountId, sessionId, expiresAtEpoch, nowEpoch) {
+      return retryOnConflict(async () => {
+        try {
+          await db.send(
+            new TransactWriteCommand({
+              TransactItems: [
+                {
+                  Update: {
+                    TableName: tableName,
+                    Key: sessionKey(sessionId),
+                    UpdateExpression: 'SET #expires = :expires',
+                    ConditionExpression: '#account = :account AND #status = :active AND #expires > :now',
+                    ExpressionAttributeNames: {
+                      '#expires': 'expiresAtEpoch',
+                      '#account': 'accountId',
+                      '#status': 'status',
+                    },
+                    ExpressionAttributeValues: {
+                      ':expires': expiresAtEpoch,
+                      ':account': accountId,
+                      ':active': 'ACTIVE',
+                      ':now': nowEpoch,
+                    },
+                  },
+                },
+                {
+                  // Every entry expires at most SESSION_TTL_SEC after its last write, so the
+                  // entry just extended is the latest: it sets the item's own expiry.
+                  Update: {
+                    TableName: tableName,
+                    Key: accountKey(accountId),
+                    UpdateExpression:
+                      'SET #streams.#sid = :expires, #version = #version + :one, #expires = :expires',
+                    ConditionExpression: 'attribute_exists(#streams.#sid)',
+                    ExpressionAttributeNames: {
+                      '#streams': 'streams',
+                      '#sid': sessionId,
+                      '#version': 'version',
+                      '#expires': 'expiresAtEpoch',
+                    },
+                    ExpressionAttributeValues: { ':expires': expiresAtEpoch, ':one': 1 },
+                  },
+                },
+              ],
+            }),
+          );
+          return true;
+        } catch (error) {
+          if (cancellationReasons(error)?.includes('ConditionalCheckFailed')) return false;
+          throw error;
+        }
+      });
+    },
+
+    async end(accountId, sessionId, endedAt) {
+      const markEnded = {
+        TableName: tableName,
+        Key: sessionKey(sessionId),
+        UpdateExpression: 'SET #status = :ended, #endedAt = if_not_exists(#endedAt, :endedAt)',
+        ConditionExpression: '#account = :account',
+        ExpressionAttributeNames: { '#status': 'status', '#endedAt': 'endedAt', '#account': 'accountId' },
+        ExpressionAttributeValues: { ':ended': 'ENDED', ':endedAt': endedAt, ':account': accountId },
+      };
+      const freed = await retryOnConflict(async () => {
+        try {
+          await db.send(
+            new TransactWriteCommand({
+              TransactItems: [
+                { Update: markEnded },
+                {
+                  Update: {
+                    TableName: tableName,
+                    Key: accountKey(accountId),
+                    UpdateExpression: 'REMOVE #streams.#sid SET #version = #version + :one',
+                    ConditionExpression: 'attribute_exists(#streams.#sid)',
+                    ExpressionAttributeNames: {
+                      '#streams': 'streams',
+                      '#sid': sessionId,
+                      '#version': 'version',
+                    },
+                    ExpressionAttributeValues: { ':one': 1 },
+                  },
+                },
+              ],
+            }),
+          );
+          return 'freed' as const;
+        } catch (error) {
+          const reasons = cancellationReasons(error);
+          if (reasons?.[0] === 'ConditionalCheckFailed') return 'not-found' as const;
+          // No entry in the map: ended before, or lapsed and pruned. Only the session to mark.
+          if (reasons?.[1] === 'ConditionalCheckFailed') return 'no-entry' as const;
+          throw error;
+        }
+      });
+      if (freed === 'freed') return true;
+      if (freed === 'not-found') return false;
+      try {
+        await db.send(new UpdateCommand(markEnded));
+        return true;
+      } catch (error) {
+        if ((error as { name?: string }).name === 'ConditionalCheckFailedException') return false;
+        throw error;
+      }
+    },
+  };
+}
+
+function toSession(item: Record<string, unknown>): PlaybackSession {
+  return sessionSchema.parse(item);
+}
+
+/** Codes of a cancelled transaction, one per item (`None` for items that were fine). */
+function cancellationReasons(error: unknown): string[] | undefined {
+  if (!(error instanceof TransactionCanceledException)) return undefined;
+  return (error.CancellationReasons ?? []).map((r) => r.Code ?? 'None');
+}
+
+/**
+ * Retries a transaction DynamoDB cancelled because another transaction on the same items was in
+ * flight (`TransactionConflict`): nothing was written, so trying again is safe.
+ */
+async function retryOnConflict<T>(attempt: () => Promise<T>): Promise<T> {
+  for (let i = 0; ; i++) {
+    try {
+      return await attempt();
+    } catch (error) {
+      const conflicted =
+        error instanceof TransactionConflictException ||
+        cancellationReasons(error)?.includes('TransactionConflict') === true;
+      if (!conflicted || i >= CONFLICT_RETRIES) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 10 * 2 ** i + Math.random() * 10));
+    }
+  }
+}

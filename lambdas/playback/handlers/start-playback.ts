@@ -1,0 +1,35 @@
+/** POST /v1/playback: checks the profile, title, plan and stream limit, then opens a session. */
+import { randomUUID } from 'node:crypto';
+import { startPlaybackRequestSchema } from '#contracts/api/playback.ts';
+import { ENV } from '#contracts/env.ts';
+import { caller, viewerCountry } from '#shared/auth.ts';
+import { s3Client } from '#shared/aws.ts';
+import { requireEnv, tableName } from '#shared/env.ts';
+import { httpHandler, json, parseWith } from '#shared/http.ts';
+import { apiBaseUrl, envSigningKeys } from '../adapters/config.ts';
+import { dynamoSessionStore } from '../adapters/playback-table.ts';
+import { s3MediaStore } from '../adapters/s3-media-store.ts';
+import {
+  lambdaEntitlements,
+  lambdaProfileDirectory,
+  lambdaTitleDirectory,
+} from '../adapters/service-clients.ts';
+import { startPlayback } from '../domain/playback.ts';
+
+const ports = {
+  profiles: lambdaProfileDirectory(),
+  titles: lambdaTitleDirectory(),
+  entitlements: lambdaEntitlements(),
+  media: s3MediaStore(s3Client(), requireEnv(ENV.MEDIA_BUCKET)),
+  sessions: dynamoSessionStore(tableName('playback')),
+  keys: envSigningKeys(),
+  clock: { now: () => new Date() },
+  ids: { sessionId: () => randomUUID() },
+};
+
+export const handler = httpHandler(async ({ event, body }) => {
+  const who = caller(event);
+  const request = parseWith(startPlaybackRequestSchema, body);
+  const viewer = { accountId: who.accountId, country: viewerCountry(event, who) };
+  return json(201, await startPlayback(ports, viewer, request, apiBaseUrl(event)));
+});
