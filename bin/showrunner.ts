@@ -8,6 +8,7 @@ import { loadConfig, type TargetConfig } from '../lib/config.ts';
 import { ShowrunnerChecks } from '../lib/nag.ts';
 import { ControlPlaneStack } from '../lib/stacks/control-plane-stack.ts';
 import { DataStack } from '../lib/stacks/data-stack.ts';
+import { EdgeStack } from '../lib/stacks/edge-stack.ts';
 import { MediaPipelineStack } from '../lib/stacks/media-pipeline-stack.ts';
 
 export interface ShowrunnerApp {
@@ -16,6 +17,8 @@ export interface ShowrunnerApp {
   readonly data: DataStack;
   readonly pipeline: MediaPipelineStack;
   readonly controlPlane: ControlPlaneStack;
+  /** CloudFront delivery pathways: `aws` only (LocalStack has no CloudFront; `local` runs local edges). */
+  readonly edge: EdgeStack | undefined;
 }
 
 /**
@@ -51,10 +54,19 @@ export function buildApp(app: App = createApp(), config?: TargetConfig): Showrun
     jobsTable: data.jobsTable,
     tables: data.tables,
   });
+  const edge =
+    resolved.target === 'aws'
+      ? new EdgeStack(app, `${prefix}-Edge`, {
+          config: resolved,
+          description: 'Showrunner: CloudFront delivery pathways, the edge token function and its keys',
+          mediaBucket: data.mediaBucket,
+          api: controlPlane.api,
+        })
+      : undefined;
   Tags.of(app).add('project', 'showrunner');
   Tags.of(app).add('showrunner:target', resolved.target);
   Validations.of(app).addPlugins(new ShowrunnerChecks(app));
-  return { app, config: resolved, data, pipeline, controlPlane };
+  return { app, config: resolved, data, pipeline, controlPlane, edge };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
