@@ -42,10 +42,17 @@ export function startMediaOrigin(options: { port: number; s3: S3Client; bucket: 
         ETag?: string;
       };
       const isPlaylist = key.endsWith('.m3u8');
+      const cacheControl = isPlaylist ? 'public, max-age=2' : 'public, max-age=31536000, immutable';
+      // A revalidation (an edge's stale copy) of an unchanged object: 304, no body, as S3 answers.
+      if (object.ETag && req.headers['if-none-match'] === object.ETag && !range) {
+        object.Body?.destroy();
+        res.writeHead(304, { etag: object.ETag, 'cache-control': cacheControl });
+        return res.end();
+      }
       res.writeHead(range && object.ContentRange ? 206 : 200, {
         'content-type': object.ContentType ?? 'application/octet-stream',
         'accept-ranges': 'bytes',
-        'cache-control': isPlaylist ? 'public, max-age=2' : 'public, max-age=31536000, immutable',
+        'cache-control': cacheControl,
         ...(object.ContentLength !== undefined ? { 'content-length': String(object.ContentLength) } : {}),
         ...(object.ContentRange ? { 'content-range': object.ContentRange } : {}),
         ...(object.ETag ? { etag: object.ETag } : {}),
