@@ -374,12 +374,24 @@ async function transcodeLocally(
   }
 }
 
+/**
+ * The port itself when it is free, a free one for 0. A busy port is an error: DynamoDB Local
+ * would fail to bind while another instance on that port answered its readiness check, and the
+ * platform would then write into someone else's database.
+ */
 async function portOrFree(port: number): Promise<number> {
-  if (port !== 0) return port;
   return new Promise((ok, fail) => {
     const probe = createServer();
-    probe.once('error', fail);
-    probe.listen(0, '127.0.0.1', () => {
+    probe.once('error', (error: NodeJS.ErrnoException) =>
+      fail(
+        error.code === 'EADDRINUSE'
+          ? new Error(
+              `Port ${port} is in use by another program: stop it or choose another port (0 picks a free one).`,
+            )
+          : error,
+      ),
+    );
+    probe.listen(port, '127.0.0.1', () => {
       const address = probe.address();
       const free = typeof address === 'object' && address ? address.port : 0;
       probe.close(() => ok(free));
