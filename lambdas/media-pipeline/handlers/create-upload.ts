@@ -6,7 +6,6 @@
 import { randomUUID } from 'node:crypto';
 import { titleIdSchema } from '#contracts/api/common.ts';
 import { ENV } from '#contracts/env.ts';
-import { catalogInternalResponseSchema } from '#contracts/internal.ts';
 import { type CreateUploadResponse, createUploadRequestSchema, type JobRecord } from '#contracts/jobs.ts';
 import { sidecarKey, sourceKey } from '#contracts/storage.ts';
 import { requireAdmin } from '#shared/auth.ts';
@@ -14,7 +13,7 @@ import { s3Client } from '#shared/aws.ts';
 import { numberEnv, requireEnv } from '#shared/env.ts';
 import { BadRequestError, NotFoundError } from '#shared/errors.ts';
 import { httpHandler, json, parseWith, pathParam } from '#shared/http.ts';
-import { invokeInternal } from '#shared/invoke.ts';
+import { titleForAdmin } from '#shared/services.ts';
 import { dynamoJobsTable } from '../adapters/jobs-table.ts';
 import { s3UploadSigner } from '../adapters/upload-signer.ts';
 import { planUpload } from '../domain/uploads.ts';
@@ -35,12 +34,7 @@ export const handler = httpHandler(async ({ event, body }) => {
   if (new Set(langs).size !== langs.length)
     throw new BadRequestError('DUPLICATE_CAPTIONS', 'One caption file per language.');
 
-  const { titles } = await invokeInternal(
-    'catalogInternal',
-    { op: 'getTitleForAdmin', titleId },
-    catalogInternalResponseSchema,
-  );
-  const title = titles[0];
+  const title = await titleForAdmin(titleId);
   if (!title) throw new NotFoundError('TITLE_NOT_FOUND', `No title ${titleId}.`);
   if (title.kind === 'series') {
     throw new BadRequestError('NOT_PLAYABLE_KIND', 'A series has no media of its own: upload its episodes.');
