@@ -43,9 +43,10 @@ import { LOCAL_REGION } from '../local/assembly.ts';
 import { DEFAULT_ADMIN } from '../local/defaults.ts';
 import type { LocalEdge } from '../local/edge/edge-server.ts';
 import { LOCAL_CREDENTIALS } from '../local/emulators/dynamodb.ts';
-import { type Platform, startPlatform } from '../local/platform.ts';
-import { launchPlayerBrowser, type PlayerBrowser } from '../test/support/browser.ts';
+import type { Platform } from '../local/platform.ts';
+import type { PlayerBrowser } from '../test/support/browser.ts';
 import { makeClip } from '../test/support/clips.ts';
+import { startPlatformAndBrowser } from '../test/support/platform.ts';
 
 const TARGET = 0.95;
 const TTFF_TARGET_SEC = 1.0;
@@ -113,23 +114,7 @@ async function main(): Promise<void> {
   let player: PlayerBrowser | undefined;
   try {
     log(`starting the platform and Chromium in ${dir}`);
-    const [started, launched] = await Promise.allSettled([
-      startPlatform({
-        dataDir: join(dir, 'data'),
-        gatewayPort: 0,
-        mediaPort: 0,
-        s3Port: 0,
-        dynamoPort: 0,
-        edgePorts: [0, 0],
-        admin: { ...DEFAULT_ADMIN },
-        log: () => undefined,
-      }),
-      launchPlayerBrowser(),
-    ]);
-    if (started.status === 'fulfilled') platform = started.value;
-    if (launched.status === 'fulfilled') player = launched.value;
-    if (started.status === 'rejected') throw started.reason;
-    if (launched.status === 'rejected') throw launched.reason;
+    ({ platform, player } = await startPlatformAndBrowser(join(dir, 'data')));
     const p = platform as Platform;
     const browser = player as PlayerBrowser;
 

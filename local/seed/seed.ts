@@ -169,14 +169,14 @@ export async function seedDemoCatalog(options: SeedOptions): Promise<SeedSummary
   const entryOf = (title: DemoTitle) => entries.get(title.key) as SeededTitle;
   let ready = playable.filter((t) => entryOf(t).complete).length;
   const failures: string[] = [];
-  const todo = playable.filter((t) => !entryOf(t).complete);
-  const clips = `${todo.length} clip${todo.length === 1 ? '' : 's'}`;
+  const pending = playable.filter((t) => !entryOf(t).complete);
+  const clips = `${pending.length} clip${pending.length === 1 ? '' : 's'}`;
   log(
     ready === 0
       ? `seeding demo catalog: ${titles.length} titles, encoding ${clips} (${concurrency} at a time)`
       : `seeding demo catalog: resuming, ${ready}/${playable.length} ready, ${clips} to check or encode`,
   );
-  await eachConcurrently(todo, concurrency, signal, async (title) => {
+  await eachConcurrently(pending, concurrency, signal, async (title) => {
     const entry = entryOf(title);
     // Where a viewer can see the title now, to check that it plays (none for a title coming soon).
     const country = liveCountry(title, seededAt, new Date());

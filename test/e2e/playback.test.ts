@@ -9,15 +9,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingest } from '../../cli/ingest-client.ts';
 import type { JobView } from '../../lambdas/contracts/jobs.ts';
-import { type Platform, startPlatform } from '../../local/platform.ts';
-import {
-  launchPlayerBrowser,
-  openHlsPlayer,
-  type PlaybackFacts,
-  type PlayerBrowser,
-  playHls,
-} from '../support/browser.ts';
+import type { Platform } from '../../local/platform.ts';
+import { openHlsPlayer, type PlaybackFacts, type PlayerBrowser, playHls } from '../support/browser.ts';
 import { makeClip } from '../support/clips.ts';
+import { startPlatformAndBrowser } from '../support/platform.ts';
 
 const CLIP_SECONDS = 8;
 /** Played seconds that count as "it plays": past the first segment's start-up, well short of the end. */
@@ -52,22 +47,7 @@ function expectPlayed(facts: PlaybackFacts, untilSeconds: number): void {
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'showrunner-e2e-'));
-  // Both at once (each takes seconds); keep whichever started, so afterAll stops it if the other failed.
-  const [started, launched] = await Promise.allSettled([
-    startPlatform({
-      dataDir: join(dir, 'data'),
-      gatewayPort: 0,
-      mediaPort: 0,
-      s3Port: 0,
-      dynamoPort: 0,
-      log: () => undefined,
-    }),
-    launchPlayerBrowser(),
-  ]);
-  if (started.status === 'fulfilled') platform = started.value;
-  if (launched.status === 'fulfilled') player = launched.value;
-  if (started.status === 'rejected') throw started.reason;
-  if (launched.status === 'rejected') throw launched.reason;
+  ({ platform, player } = await startPlatformAndBrowser(join(dir, 'data')));
   const file = await makeClip(dir, { width: 1280, height: 720, durationSec: CLIP_SECONDS, audio: true });
   job = await ingest({
     apiUrl: platform.info.gatewayUrl,

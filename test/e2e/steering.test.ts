@@ -14,12 +14,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingest } from '../../cli/ingest-client.ts';
-import { DEFAULT_ADMIN } from '../../local/defaults.ts';
 import type { LocalEdge } from '../../local/edge/edge-server.ts';
-import { type Platform, startPlatform } from '../../local/platform.ts';
+import type { Platform } from '../../local/platform.ts';
 import { type Api, apiClient } from '../support/api.ts';
-import { launchPlayerBrowser, openHlsPlayer, type PlayerBrowser } from '../support/browser.ts';
+import { openHlsPlayer, type PlayerBrowser } from '../support/browser.ts';
 import { makeClip } from '../support/clips.ts';
+import { startPlatformAndBrowser } from '../support/platform.ts';
 
 /** Long enough that segments are still needed well after the edge stops. */
 const CLIP_SECONDS = 30;
@@ -43,23 +43,7 @@ const report = (label: string, value: unknown) => {
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'showrunner-steering-'));
-  const [started, launched] = await Promise.allSettled([
-    startPlatform({
-      dataDir: join(dir, 'data'),
-      gatewayPort: 0,
-      mediaPort: 0,
-      s3Port: 0,
-      dynamoPort: 0,
-      edgePorts: [0, 0],
-      admin: { ...DEFAULT_ADMIN },
-      log: () => undefined,
-    }),
-    launchPlayerBrowser(),
-  ]);
-  if (started.status === 'fulfilled') platform = started.value;
-  if (launched.status === 'fulfilled') player = launched.value;
-  if (started.status === 'rejected') throw started.reason;
-  if (launched.status === 'rejected') throw launched.reason;
+  ({ platform, player } = await startPlatformAndBrowser(join(dir, 'data')));
   api = apiClient(platform.info.gatewayUrl);
   const file = await makeClip(dir, { width: 640, height: 360, durationSec: CLIP_SECONDS, audio: true });
   const job = await ingest({
