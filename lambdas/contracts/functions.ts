@@ -26,7 +26,18 @@ export interface FunctionDeclaration {
   readonly tables?: Partial<Record<TableId, TableAccess>>;
   /** Internal functions of other services it invokes (Lambda `Invoke` on exactly those). @default [] */
   readonly invokes?: readonly string[];
+  /**
+   * What of the delivery edge it uses (targets with an edge only): `pathways` (the edges' base
+   * URLs, for manifests and steering), `keys` (signs edge and playlist tokens), `revocations`
+   * (writes and sweeps revoked sessions in the edge KeyValueStore). The stack turns each into
+   * environment variables and grants for the target's edge. @default []
+   */
+  readonly edge?: readonly EdgeNeed[];
+  /** Reads published media (`media/` in the media bucket): playlists to build manifests from. */
+  readonly media?: 'read';
 }
+
+export type EdgeNeed = 'pathways' | 'keys' | 'revocations';
 
 export const FUNCTIONS = {
   health: {
@@ -188,11 +199,15 @@ export const FUNCTIONS = {
     description: 'POST /v1/playback: checks profile, title, plan and stream limit, then opens a session',
     tables: { playback: 'write' },
     invokes: ['profilesInternal', 'catalogInternal', 'subscriptionsInternal'],
+    edge: ['keys'],
+    media: 'read',
   },
   getMasterPlaylist: {
     entry: 'lambdas/playback/handlers/master-playlist.ts',
     description: 'GET /v1/playback/{sessionId}/master.m3u8: the per-session master playlist',
     tables: { playback: 'read' },
+    edge: ['pathways', 'keys'],
+    media: 'read',
   },
   playbackHeartbeat: {
     entry: 'lambdas/playback/handlers/heartbeat.ts',
@@ -203,10 +218,12 @@ export const FUNCTIONS = {
     entry: 'lambdas/playback/handlers/end-playback.ts',
     description: 'DELETE /v1/playback/{sessionId}: ends a session and revokes it at the edge',
     tables: { playback: 'write' },
+    edge: ['revocations'],
   },
   getSteering: {
     entry: 'lambdas/playback/handlers/steering.ts',
     description: 'GET /v1/steering/{sessionId}: HLS Content Steering manifest, pathways by edge health',
+    edge: ['pathways', 'keys'],
   },
 
   // media pipeline
