@@ -16,14 +16,16 @@
  *    or from a random resume point one time in five; geometric length, mean 8 segments), video and
  *    audio. Every request goes through the edge function with a token made by `signEdgeToken` and
  *    the platform's key.
- * 5. Cold: both caches emptied, counters zeroed, trace A replayed. offload = 1 − originBytes /
- *    servedBytes over both edges.
- * 6. Prepositioning: caches emptied again (so the cold run's cache does not count), then
- *    `prepositionPopularTitles` warms both edges with the playlists, init segments and first
- *    BENCH_PREPOSITION_SEGMENTS segments of every rendition of the BENCH_PREPOSITION_TITLES most
- *    popular titles, ranked by the sessions of trace A (what the issue's job would read from
- *    playback sessions and history). Then trace B, a different sample (another seed) of the same
- *    distribution, is replayed; its offload is the headline ratio.
+ * 5. Cold: every cache emptied (both edges and the shield tier between them and the origin, the
+ *    stand-in for CloudFront's Origin Shield), counters zeroed, trace A replayed.
+ *    offload = 1 − (bytes the media origin served) / (bytes the edges served to viewers).
+ * 6. Prepositioning: trace A's sessions are counted as playback starts with the adapter
+ *    playback itself writes them with (`dynamoPopularity`, the playback table in DynamoDB Local):
+ *    yesterday's viewing. Caches emptied again (the cold run's cache does not count), then the
+ *    real scheduled job runs (`prepositionSchedule`, invoked as its EventBridge rule would, with
+ *    its defaults): it ranks titles by those starts and fetches the opening of every rendition of
+ *    the most popular ones through both edges with edge tokens. Counters zeroed; trace B, a different sample
+ *    (another seed) of the same distribution, is replayed; its offload is the headline ratio.
  * 7. Time to first frame: BENCH_TTFF_RUNS (default 5) playbacks of the real title in Chromium +
  *    hls.js through `POST /v1/playback` and the session's master playlist; each from
  *    `hls.loadSource()` to the video's first `playing` event, edge caches emptied before each run
@@ -36,9 +38,14 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, posix } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ingest } from '../cli/ingest-client.ts';
 import { edgePath, signEdgeToken } from '../lambdas/contracts/edge.ts';
+import { tableEnv } from '../lambdas/contracts/env.ts';
+import { dynamoPopularity } from '../lambdas/playback/adapters/popularity-table.ts';
+import type { PrepositionReport } from '../lambdas/playback/domain/preposition.ts';
 import { LOCAL_REGION } from '../local/assembly.ts';
 import { DEFAULT_ADMIN } from '../local/defaults.ts';
 import type { LocalEdge } from '../local/edge/edge-server.ts';
@@ -55,8 +62,6 @@ const SEGMENT_REQUESTS = positiveIntEnv('BENCH_SEGMENT_REQUESTS', 20_000);
 const CLIP_SECONDS = positiveIntEnv('BENCH_CLIP_SECONDS', 36);
 const CLIP_WIDTH = 640;
 const CLIP_HEIGHT = 360;
-const PREPOSITION_TITLES = positiveIntEnv('BENCH_PREPOSITION_TITLES', 100);
-const PREPOSITION_SEGMENTS = positiveIntEnv('BENCH_PREPOSITION_SEGMENTS', 3);
 const CONCURRENCY = positiveIntEnv('BENCH_CONCURRENCY', 32);
 const TTFF_RUNS = positiveIntEnv('BENCH_TTFF_RUNS', 5);
 /** Key id of the local edges' signing key (local/platform.ts). */
@@ -104,8 +109,9 @@ interface ReplayResult {
   hits: number;
   misses: number;
   offload: number;
+  /** Bytes the edges served from their own caches (the rest came from the shield). */
+  edgeHitRatio: number;
   seconds: number;
-  sessionsPerTitle: number[];
 }
 
 async function main(): Promise<void> {
@@ -165,37 +171,38 @@ async function main(): Promise<void> {
     const edges = p.edges;
 
     const traceA = makeTrace(layout, TITLES, SEGMENT_REQUESTS, 1);
-    for (const edge of edges) {
-      edge.clearCache();
-      edge.resetStats();
-    }
+    emptyCaches(p);
     log(`cold: replaying trace A (${traceA.length} sessions) against empty caches`);
-    const cold = await replay(traceA, { titles, layout, edges, key });
+    const cold = await replay(traceA, { titles, layout, edges, shield: p.shield, key });
     log(describeRun('cold', cold));
 
-    for (const edge of edges) {
-      edge.clearCache();
-      edge.resetStats();
-    }
-    const filled = await prepositionPopularTitles({
-      edges,
-      titles,
-      layout,
-      sessionsPerTitle: cold.sessionsPerTitle,
-      topTitles: PREPOSITION_TITLES,
-      firstSegments: PREPOSITION_SEGMENTS,
-    });
+    log(`counting trace A's ${traceA.length} sessions as playback starts in the playback table`);
+    await recordStarts(p, traceA, titles, job.asset.manifestKey.slice(assetPrefix.length));
+    emptyCaches(p);
+    // The scheduled job itself (what EventBridge runs off-peak), with its defaults and full budget.
+    const [report] = (await p.runScheduled('prepositionSchedule')) as PrepositionReport[];
+    if (!report) throw new Error('the prepositioning schedule answered nothing');
+    const filled = {
+      titles: report.titles.length,
+      objects: report.edges.reduce((sum, e) => sum + e.filled, 0),
+      bytes: report.edges.reduce((sum, e) => sum + e.filledBytes, 0),
+      failed: report.edges.reduce((sum, e) => sum + e.failed, 0),
+      originBytes: p.shield.stats.originBytes,
+    };
     log(
-      `prepositioned the ${filled.titles} most popular titles (by trace A's sessions) on ${edges.length} edges: ` +
-        `${filled.objects} objects, ${mib(filled.bytes)} MiB fetched from the origin off the viewers' path` +
-        (filled.failed > 0 ? `, ${filled.failed} FAILED` : ''),
+      `prepositioned (the scheduled job, prepositionSchedule): the ${filled.titles} most ` +
+        `popular titles, first ${report.openingSec} s of every rendition, on ${report.edges.length} edges: ` +
+        `${filled.objects} objects, ${mib(filled.bytes)} MiB into the edges, ${mib(filled.originBytes)} MiB from ` +
+        `the origin, in ${report.seconds.toFixed(1)} s` +
+        (filled.failed > 0 ? `, ${filled.failed} FAILED` : '') +
+        (report.truncated ? `, CUT SHORT (${report.notAttempted} not attempted)` : ''),
     );
-    for (const edge of edges) edge.resetStats();
+    resetCounters(p);
     const traceB = makeTrace(layout, TITLES, SEGMENT_REQUESTS, 2);
     log(
       `prepositioned: replaying trace B (${traceB.length} sessions, another sample of the same distribution)`,
     );
-    const warm = await replay(traceB, { titles, layout, edges, key });
+    const warm = await replay(traceB, { titles, layout, edges, shield: p.shield, key });
     log(describeRun('prepositioned', warm));
 
     log(`time to first frame: ${TTFF_RUNS} playbacks in Chromium + hls.js, edge caches emptied before each`);
@@ -223,11 +230,14 @@ async function main(): Promise<void> {
       segmentRequests: { cold: cold.segmentRequests, prepositioned: warm.segmentRequests },
       requests: { cold: cold.requests, prepositioned: warm.requests },
       failures,
+      edgeHitRatio: { cold: round(cold.edgeHitRatio), prepositioned: round(warm.edgeHitRatio) },
       prepositioned: {
         titles: filled.titles,
+        openingSec: report.openingSec,
         objects: filled.objects,
         bytes: filled.bytes,
-        firstSegments: PREPOSITION_SEGMENTS,
+        originBytes: filled.originBytes,
+        truncated: report.truncated,
       },
       syntheticTitles: 'S3 PutObject copies of one encoded asset under distinct prefixes',
       ttffMedianSec: round(ttffMedian),
@@ -418,13 +428,18 @@ function sessionRequests(layout: AssetLayout, session: Session): { rel: string; 
 
 async function replay(
   trace: Session[],
-  context: { titles: SyntheticTitle[]; layout: AssetLayout; edges: LocalEdge[]; key: string },
+  context: {
+    titles: SyntheticTitle[];
+    layout: AssetLayout;
+    edges: LocalEdge[];
+    shield: LocalEdge;
+    key: string;
+  },
 ): Promise<ReplayResult> {
-  const { titles, layout, edges, key } = context;
+  const { titles, layout, edges, shield, key } = context;
   const start = performance.now();
   const expiresAt = Math.floor(Date.now() / 1000) + 3600;
   const failures: string[] = [];
-  const sessionsPerTitle = new Array<number>(titles.length).fill(0);
   let requests = 0;
   let segmentRequests = 0;
   await pool(
@@ -433,7 +448,6 @@ async function replay(
     async ({ session, index }) => {
       const title = titles[session.title] as SyntheticTitle;
       const edge = edges[session.edge] as LocalEdge;
-      sessionsPerTitle[session.title] = (sessionsPerTitle[session.title] ?? 0) + 1;
       const token = signEdgeToken({
         kid: EDGE_KID,
         sessionId: `bench-s-${index}`,
@@ -453,7 +467,9 @@ async function replay(
     },
   );
   const servedBytes = edges.reduce((sum, e) => sum + e.stats.servedBytes, 0);
-  const originBytes = edges.reduce((sum, e) => sum + e.stats.originBytes, 0);
+  // The edges' own misses go to the shield; what reaches the media origin is the shield's misses.
+  const fromShield = edges.reduce((sum, e) => sum + e.stats.originBytes, 0);
+  const originBytes = shield.stats.originBytes;
   return {
     sessions: trace.length,
     segmentRequests,
@@ -464,51 +480,50 @@ async function replay(
     hits: edges.reduce((sum, e) => sum + e.stats.hits, 0),
     misses: edges.reduce((sum, e) => sum + e.stats.misses, 0),
     offload: servedBytes === 0 ? 0 : 1 - originBytes / servedBytes,
+    edgeHitRatio: servedBytes === 0 ? 0 : 1 - fromShield / servedBytes,
     seconds: (performance.now() - start) / 1000,
-    sessionsPerTitle,
   };
 }
 
+/** Empties both edges and the shield, and zeroes their counters. */
+function emptyCaches(platform: Platform): void {
+  for (const tier of [...platform.edges, platform.shield]) tier.clearCache();
+  resetCounters(platform);
+}
+
+function resetCounters(platform: Platform): void {
+  for (const tier of [...platform.edges, platform.shield]) tier.resetStats();
+}
+
 /**
- * Prepositioning as the issue's job does it, on demand: the `topTitles` most popular titles (by
- * sessions started, here the cold trace's), and for each every rendition's media playlist, init
- * segment and first `firstSegments` segments, warmed into every edge (`edge.warm`, the same
- * fetch-into-cache path a miss takes, counted apart from viewer traffic).
+ * Every session of `trace` counted as a playback start of its title, with the adapter the
+ * playback service writes starts with, into the platform's playback table.
  */
-async function prepositionPopularTitles(input: {
-  edges: LocalEdge[];
-  titles: SyntheticTitle[];
-  layout: AssetLayout;
-  sessionsPerTitle: number[];
-  topTitles: number;
-  firstSegments: number;
-}): Promise<{ titles: number; objects: number; bytes: number; failed: number }> {
-  const ranked = input.sessionsPerTitle
-    .map((sessions, index) => ({ sessions, index }))
-    .filter((t) => t.sessions > 0)
-    .sort((a, b) => b.sessions - a.sessions)
-    .slice(0, input.topTitles);
-  const tracks = [...input.layout.video, ...(input.layout.audio ? [input.layout.audio] : [])];
-  const uris = ranked.flatMap(({ index }) => {
-    const title = input.titles[index] as SyntheticTitle;
-    return tracks.flatMap((track) =>
-      [
-        track.playlist,
-        ...(track.init ? [track.init] : []),
-        ...track.segments.slice(0, input.firstSegments),
-      ].map((rel) => `/${title.prefix}${rel}`),
+async function recordStarts(
+  platform: Platform,
+  trace: Session[],
+  titles: SyntheticTitle[],
+  relManifest: string,
+): Promise<void> {
+  const tableName = platform.assembly.functionById('startPlayback').environment[tableEnv('playback')];
+  if (!tableName) throw new Error('startPlayback has no playback table');
+  const client = DynamoDBDocumentClient.from(
+    new DynamoDBClient({
+      endpoint: platform.info.dynamoEndpoint,
+      region: LOCAL_REGION,
+      credentials: LOCAL_CREDENTIALS,
+    }),
+  );
+  const popularity = dynamoPopularity(tableName, client);
+  const now = new Date();
+  await pool(trace, 16, async (session) => {
+    const title = titles[session.title] as SyntheticTitle;
+    await popularity.recordStart(
+      { titleId: title.titleId, assetId: title.assetId, manifestKey: `${title.prefix}${relManifest}` },
+      now,
     );
   });
-  let objects = 0;
-  let bytes = 0;
-  let failed = 0;
-  for (const edge of input.edges) {
-    const report = await edge.warm(uris);
-    objects += report.filled;
-    bytes += report.bytes;
-    failed += report.failed.length;
-  }
-  return { titles: ranked.length, objects, bytes, failed };
+  client.destroy();
 }
 
 /** Seconds from `hls.loadSource()` to the first `playing`, per run, each through a new session. */
@@ -545,7 +560,7 @@ async function timeToFirstFrame(
   );
   const times: number[] = [];
   for (let run = 0; run < runs; run += 1) {
-    for (const edge of platform.edges) edge.clearCache();
+    emptyCaches(platform);
     const started = await call(platform, 'POST', '/v1/playback', accessToken, {
       profileId: profile.profileId,
       titleId,

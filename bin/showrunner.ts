@@ -17,7 +17,7 @@ export interface ShowrunnerApp {
   readonly data: DataStack;
   readonly pipeline: MediaPipelineStack;
   readonly controlPlane: ControlPlaneStack;
-  /** CloudFront delivery pathways: `aws` only (LocalStack has no CloudFront; `local` runs local edges). */
+  /** CloudFront delivery pathways: delivery edge `cloudfront` (`aws`; LocalStack has no CloudFront, `local` runs local edges). */
   readonly edge: EdgeStack | undefined;
 }
 
@@ -54,19 +54,27 @@ export function buildApp(app: App = createApp(), config?: TargetConfig): Showrun
     jobsTable: data.jobsTable,
     tables: data.tables,
   });
+  const signingKeySecret = controlPlane.edgeSigningKey;
   const edge =
-    resolved.target === 'aws'
+    resolved.deliveryEdge === 'cloudfront'
       ? new EdgeStack(app, `${prefix}-Edge`, {
           config: resolved,
           description: 'Showrunner: CloudFront delivery pathways, the edge token function and its keys',
           mediaBucket: data.mediaBucket,
           api: controlPlane.api,
+          signingKeySecret: required(signingKeySecret, 'the control plane made no edge signing key'),
+          revocationRoles: controlPlane.edgeRevocationRoles,
         })
       : undefined;
   Tags.of(app).add('project', 'showrunner');
   Tags.of(app).add('showrunner:target', resolved.target);
   Validations.of(app).addPlugins(new ShowrunnerChecks(app));
   return { app, config: resolved, data, pipeline, controlPlane, edge };
+}
+
+function required<T>(value: T | undefined, why: string): T {
+  if (value === undefined) throw new Error(`Cannot build the edge stack: ${why}.`);
+  return value;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -12,7 +12,10 @@ export interface TargetConfig {
   readonly stackPrefix: string;
   /** Keep buckets and tables when a stack is deleted. Only production data deserves it. */
   readonly retainData: boolean;
-  /** Where published media is playable; `undefined` until an edge exists for the target. */
+  /**
+   * Where published media is playable without a playback session (the local media origin);
+   * `undefined` where media is reachable only with a session's signed edge token (AWS) or not at all.
+   */
   readonly mediaBaseUrl: string | undefined;
   /** Longest source the pipeline accepts, seconds. */
   readonly maxSourceSeconds: number;
@@ -24,11 +27,13 @@ export interface TargetConfig {
    */
   readonly identityProvider: 'cognito' | 'local';
   /**
-   * The delivery edge the target has: `local` (the embedded platform's edge servers). The AWS
-   * and LocalStack targets have none until the edge stack exists, so routes that require it
-   * (`requires: 'edge'`: playback) are left out of their API.
+   * The delivery edge the target has: `cloudfront` (the edge stack's distributions, AWS), `local`
+   * (the embedded platform's edge servers), or `none` (LocalStack: its free tier has no
+   * CloudFront), whose API leaves out the routes that require one (`requires: 'edge'`: playback)
+   * and whose control plane has no function that declares `edge` needs. How each need is wired
+   * per edge: `ControlPlaneStack` and docs/edge.md.
    */
-  readonly deliveryEdge: 'local' | 'none';
+  readonly deliveryEdge: 'cloudfront' | 'local' | 'none';
   /** Days a PAST_DUE subscription may still play. */
   readonly gracePeriodDays: number;
   /** Days to keep Lambda, Step Functions and API logs. */
@@ -49,7 +54,7 @@ const CONFIGS: Record<TargetName, TargetConfig> = {
     retainData: true,
     mediaBaseUrl: undefined,
     identityProvider: 'cognito',
-    deliveryEdge: 'none',
+    deliveryEdge: 'cloudfront',
     logRetentionDays: 30,
   },
   localstack: {

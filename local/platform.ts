@@ -83,6 +83,11 @@ export interface Platform {
   bus: LocalEventBus;
   /** The local edges (CloudFront stand-ins running edge/verify-token.js). */
   edges: LocalEdge[];
+  /**
+   * The shield tier both edges fill from (the stand-in for CloudFront's Origin Shield): its
+   * `originBytes` are what the media origin served, once per object for all edges.
+   */
+  shield: LocalEdge;
   edgeKeys: LocalKeyValueStore;
   /**
    * Runs the scheduled rule(s) targeting a function now, as if the schedule fired at `time`
@@ -144,12 +149,21 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     const edgeKeys = new LocalKeyValueStore({ dir: join(dataDir, 'edge'), name: 'edge-kvs' });
     const keyEntry = edgeKeyEntry(LOCAL_EDGE_KEY_ID);
     if (!edgeKeys.has(keyEntry)) edgeKeys.put(keyEntry, randomBytes(32).toString('base64'));
+    // Between them and the origin, a shared caching tier without the function, as Origin Shield
+    // sits between the distributions and S3 on AWS (lib/constructs/delivery-distribution.ts).
+    const shield = await startEdge({
+      name: 'shield',
+      port: 0,
+      originUrl: mediaBaseUrl,
+      viewerFunction: false,
+    });
+    stops.push(() => shield.stop());
     const edges: LocalEdge[] = [];
     for (const [index, port] of (options.edgePorts ?? [0, 0]).entries()) {
       const edge = await startEdge({
         name: `edge-${'ab'[index]}`,
         port: await portOrFree(port),
-        originUrl: mediaBaseUrl,
+        originUrl: shield.url,
         kvs: edgeKeys,
       });
       stops.push(() => edge.stop());
@@ -289,6 +303,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       stateMachine,
       bus,
       edges,
+      shield,
       edgeKeys,
       async runScheduled(functionId, time = new Date()) {
         const arn = assembly.functionById(functionId).arn;

@@ -27,18 +27,41 @@ export const EDGE_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 const MAX_HEIGHT_LIMIT = 99_999;
 const EXPIRES_AT_LIMIT = 999_999_999_999;
 
+/** Prefix of the KeyValueStore keys that hold signing secrets (`key:<kid>`). */
+export const EDGE_KEY_ENTRY_PREFIX = 'key:';
+
+/** Prefix of the KeyValueStore keys that revoke sessions (`revoked:<sessionId>`). */
+export const EDGE_REVOCATION_ENTRY_PREFIX = 'revoked:';
+
 /** KeyValueStore key holding the base64 HMAC secret of key id `kid`. */
 export function edgeKeyEntry(kid: string): string {
-  return `key:${requireId('kid', kid)}`;
+  return `${EDGE_KEY_ENTRY_PREFIX}${requireId('kid', kid)}`;
 }
 
-/** KeyValueStore key whose presence revokes a playback session at the edge (value `'1'`). */
+/**
+ * KeyValueStore key whose presence revokes a playback session at the edge. The edge only checks
+ * that it exists; its value (`edgeRevocationValue`) says when it may be swept.
+ */
 export function edgeRevocationEntry(sessionId: string): string {
-  return `revoked:${requireId('sessionId', sessionId)}`;
+  return `${EDGE_REVOCATION_ENTRY_PREFIX}${requireId('sessionId', sessionId)}`;
 }
 
-/** Value stored under `edgeRevocationEntry(sessionId)`. */
-export const EDGE_REVOKED_VALUE = '1';
+/**
+ * Value stored under `edgeRevocationEntry(sessionId)`: the epoch seconds at which the session's
+ * tokens expire anyway (`exp`). From then on the edge refuses them as `expired`, so the entry can
+ * be deleted: a store holds 5 MB, and revocations would otherwise pile up forever.
+ */
+export function edgeRevocationValue(untilEpoch: number): string {
+  return requirePositiveInteger('untilEpoch', untilEpoch, EXPIRES_AT_LIMIT);
+}
+
+/**
+ * The epoch seconds a revocation value names; `undefined` for anything else, which a sweep
+ * deletes like an expired entry (only playback writes these keys).
+ */
+export function revokedUntil(value: string): number | undefined {
+  return /^[1-9][0-9]{0,11}$/.test(value) ? Number(value) : undefined;
+}
 
 /** Response header on every 403 the edge function answers, naming why. */
 export const EDGE_REASON_HEADER = 'x-edge-reason';

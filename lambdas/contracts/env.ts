@@ -46,6 +46,20 @@ export const ENV = {
   API_BASE_URL: 'SHOWRUNNER_API_BASE_URL',
   /** Local target only: the JSON file of the local edges' KeyValueStore, where playback writes revocations. */
   LOCAL_EDGE_KVS_FILE: 'SHOWRUNNER_LOCAL_EDGE_KVS_FILE',
+  /**
+   * AWS (instead of `EDGE_PATHWAYS`): name of the SSM parameter holding the pathways JSON, which
+   * the edge stack publishes; playback reads it at run time and caches it for minutes.
+   */
+  EDGE_PATHWAYS_PARAMETER: 'SHOWRUNNER_EDGE_PATHWAYS_PARAMETER',
+  /**
+   * AWS (instead of `EDGE_KEY_ID` / `EDGE_KEY_SECRET`): ARN of the Secrets Manager secret holding
+   * the signing keys, JSON `{ kid, secret, previous? }` (`lambdas/contracts/edge-signing-secret.ts`).
+   */
+  EDGE_KEY_SECRET_ARN: 'SHOWRUNNER_EDGE_KEY_SECRET_ARN',
+  /** AWS (instead of `LOCAL_EDGE_KVS_FILE`): name of the SSM parameter holding the edge KeyValueStore's ARN. */
+  EDGE_KVS_ARN_PARAMETER: 'SHOWRUNNER_EDGE_KVS_ARN_PARAMETER',
+  /** AWS, edge stack: the edge KeyValueStore's ARN, for the function that provisions the signing keys into it. */
+  EDGE_KVS_ARN: 'SHOWRUNNER_EDGE_KVS_ARN',
 } as const;
 export type EnvName =
   | (typeof ENV)[keyof typeof ENV]

@@ -13,8 +13,6 @@ export type TableAccess = 'read' | 'write';
 export interface FunctionDeclaration {
   /** Source file, relative to the repository root. */
   readonly entry: string;
-  /** Exported handler name. @default 'handler' */
-  readonly handler?: string;
   /** Memory in MB. @default 512 */
   readonly memorySize?: number;
   /** Timeout in seconds. @default 10 */
@@ -35,6 +33,14 @@ export interface FunctionDeclaration {
   readonly edge?: readonly EdgeNeed[];
   /** Reads published media (`media/` in the media bucket): playlists to build manifests from. */
   readonly media?: 'read';
+  /**
+   * Where its AWS SDK comes from: `runtime` (the copy in the Lambda runtime, left out of the
+   * bundle) or `bundled` (the locked versions, in the bundle). Functions that write the edge
+   * KeyValueStore need `bundled`: its API is signed with SigV4A, whose pure-JS signer
+   * (`@aws-sdk/signature-v4a`) is not in the runtime and registers itself in the SDK's own module
+   * state, so it must share one copy of the SDK with the client. @default 'runtime'
+   */
+  readonly awsSdk?: 'runtime' | 'bundled';
 }
 
 export type EdgeNeed = 'pathways' | 'keys' | 'revocations';
@@ -192,13 +198,18 @@ export const FUNCTIONS = {
     tables: { history: 'read' },
     invokes: ['profilesInternal', 'catalogInternal'],
   },
+  historyInternal: {
+    entry: 'lambdas/history/handlers/internal.ts',
+    description: 'Internal: where a profile left off in a title (playback resumes there)',
+    tables: { history: 'read' },
+  },
 
   // playback
   startPlayback: {
     entry: 'lambdas/playback/handlers/start-playback.ts',
     description: 'POST /v1/playback: checks profile, title, plan and stream limit, then opens a session',
     tables: { playback: 'write' },
-    invokes: ['profilesInternal', 'catalogInternal', 'subscriptionsInternal'],
+    invokes: ['profilesInternal', 'catalogInternal', 'subscriptionsInternal', 'historyInternal'],
     edge: ['keys'],
     media: 'read',
   },
@@ -219,11 +230,47 @@ export const FUNCTIONS = {
     description: 'DELETE /v1/playback/{sessionId}: ends a session and revokes it at the edge',
     tables: { playback: 'write' },
     edge: ['revocations'],
+    awsSdk: 'bundled',
+  },
+  sweepRevocations: {
+    entry: 'lambdas/playback/handlers/sweep-revocations.ts',
+    timeoutSec: 300,
+    async: true,
+    description: 'Scheduled, hourly: deletes the edge revocations whose tokens have expired anyway',
+    edge: ['revocations'],
+    awsSdk: 'bundled',
+  },
+  provisionEdgeKeys: {
+    entry: 'lambdas/playback/handlers/provision-edge-keys.ts',
+    timeoutSec: 120,
+    // CloudFormation invokes custom resources asynchronously.
+    async: true,
+    description:
+      'Custom resource (edge stack, aws): copies the signing keys from Secrets Manager into the edge KeyValueStore',
+    awsSdk: 'bundled',
   },
   getSteering: {
     entry: 'lambdas/playback/handlers/steering.ts',
     description: 'GET /v1/steering/{sessionId}: HLS Content Steering manifest, pathways by edge health',
     edge: ['pathways', 'keys'],
+  },
+  prepositionTitles: {
+    entry: 'lambdas/playback/handlers/preposition.ts',
+    // API Gateway gives up on an integration after 29 s: the fill stops in time and says so.
+    timeoutSec: 28,
+    description: 'POST /v1/admin/edge/preposition: fills the edges with the most popular titles now',
+    tables: { playback: 'read' },
+    edge: ['pathways', 'keys'],
+    media: 'read',
+  },
+  prepositionSchedule: {
+    entry: 'lambdas/playback/handlers/preposition-schedule.ts',
+    timeoutSec: 900,
+    async: true,
+    description: 'Scheduled, off-peak: fills the edges with the opening of the most popular titles',
+    tables: { playback: 'read' },
+    edge: ['pathways', 'keys'],
+    media: 'read',
   },
 
   // media pipeline

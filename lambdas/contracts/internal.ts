@@ -71,6 +71,18 @@ export const entitlementSchema = z.object({
 });
 export type Entitlement = z.infer<typeof entitlementSchema>;
 
+/** historyInternal */
+export const historyInternalRequestSchema = z.discriminatedUnion('op', [
+  /**
+   * Where the profile left off in the title: its last position, or 0 when it never played it or
+   * finished it (playback's `resumeAtSec`). The caller has checked the profile is the account's.
+   */
+  z.object({ op: z.literal('resumePosition'), accountId: idSchema, profileId: idSchema, titleId: idSchema }),
+]);
+export type HistoryInternalRequest = z.infer<typeof historyInternalRequestSchema>;
+export const resumePositionSchema = z.object({ positionSec: z.number().nonnegative() });
+export type ResumePosition = z.infer<typeof resumePositionSchema>;
+
 /** Domain events on the platform's bus (`ENV.EVENT_BUS`). */
 export const EVENTS = {
   /** The media pipeline published an asset: the catalog attaches it to its title. */

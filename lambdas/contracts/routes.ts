@@ -31,6 +31,8 @@ import {
 import {
   playbackHeartbeatResponseSchema,
   playlistQuerySchema,
+  prepositionReportSchema,
+  prepositionRequestSchema,
   startPlaybackRequestSchema,
   startPlaybackResponseSchema,
   steeringManifestSchema,
@@ -338,6 +340,15 @@ export const ROUTES = [
     'HLS Content Steering manifest (authorized by ?token=)',
     { status: 200, schema: steeringManifestSchema },
     { query: steeringQuerySchema, requires: 'edge' },
+  ),
+  r(
+    'POST',
+    '/v1/admin/edge/preposition',
+    'prepositionTitles',
+    'admin',
+    "Fill the edges now with the opening of the most popular titles (the scheduled job's work, on demand)",
+    { status: 200, schema: prepositionReportSchema },
+    { body: prepositionRequestSchema, requires: 'edge' },
   ),
 ] as const satisfies readonly RouteDeclaration[];
 

@@ -73,12 +73,14 @@ export const TABLES = {
    * playback: `account#<accountId>` holds the account's stream map (session id → expiry) and its
    * version, the compare-and-swap behind the concurrent-stream limit; `session#<sessionId>` one
    * playback session. Both expire by `expiresAtEpoch` (a session 5 minutes after its last heartbeat).
+   * `popularity#<day>#<titleId>`: the title's playback starts that UTC day, listed per day by the
+   * sparse index `byDay` (prepositioning ranks titles by them); kept 35 days.
    */
   playback: {
     constructId: 'Playback',
     partitionKey: 'pk',
     timeToLiveAttribute: 'expiresAtEpoch',
-    indexes: [],
+    indexes: [{ name: 'byDay', partitionKey: 'popularityDay', sortKey: 'titleId' }],
   },
 } as const satisfies Record<string, TableDeclaration>;
 export type TableId = keyof typeof TABLES;

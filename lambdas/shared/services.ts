@@ -10,6 +10,7 @@ import {
   entitlementSchema,
   type ProfilesInternalResponse,
   profilesInternalResponseSchema,
+  resumePositionSchema,
   type TitleFacts,
 } from '#contracts/internal.ts';
 import { invokeInternal } from './invoke.ts';
@@ -69,4 +70,14 @@ export async function titleForAdmin(titleId: string): Promise<TitleFacts | undef
 /** What the account may play now. */
 export function getEntitlement(accountId: string): Promise<Entitlement> {
   return invokeInternal('subscriptionsInternal', { op: 'getEntitlement', accountId }, entitlementSchema);
+}
+
+/** Where the profile left off in the title (0: from the start). */
+export async function resumePosition(accountId: string, profileId: string, titleId: string): Promise<number> {
+  const { positionSec } = await invokeInternal(
+    'historyInternal',
+    { op: 'resumePosition', accountId, profileId, titleId },
+    resumePositionSchema,
+  );
+  return positionSec;
 }

@@ -45,6 +45,7 @@ export class ServiceFunction extends NodejsFunction {
     const memorySize = 'memorySize' in declaration ? declaration.memorySize : 512;
     const timeoutSec = 'timeoutSec' in declaration ? declaration.timeoutSec : 10;
     const isAsync = 'async' in declaration && declaration.async;
+    const bundlesAwsSdk = 'awsSdk' in declaration && declaration.awsSdk === 'bundled';
     const logGroup = new LogGroup(scope, `${id}Logs`, {
       retention: RETENTION[props.logRetentionDays ?? 30],
     });
@@ -91,7 +92,8 @@ export class ServiceFunction extends NodejsFunction {
         // ESM bundles still meet CommonJS dependencies that call require().
         banner:
           "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
-        externalModules: ['@aws-sdk/*'],
+        // The runtime's SDK unless the declaration asks for the locked one (`awsSdk: 'bundled'`).
+        externalModules: bundlesAwsSdk ? [] : ['@aws-sdk/*'],
         ...(assetFiles.length > 0
           ? {
               commandHooks: {

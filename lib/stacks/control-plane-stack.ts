@@ -1,4 +1,4 @@
-import { Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import {
   AccessLogFormat,
   AuthorizationType,
@@ -21,13 +21,23 @@ import {
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { type IRole, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import { type ISecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { ADMIN_GROUP } from '../../lambdas/contracts/api/identity.ts';
-import { ENV, functionEnv, tableEnv } from '../../lambdas/contracts/env.ts';
-import { FUNCTIONS, type FunctionDeclaration, type FunctionId } from '../../lambdas/contracts/functions.ts';
+import {
+  EDGE_GENERATED_SECRET_LENGTH,
+  EDGE_INITIAL_KEY_ID,
+} from '../../lambdas/contracts/edge-signing-secret.ts';
+import { ENV, type EnvName, functionEnv, tableEnv } from '../../lambdas/contracts/env.ts';
+import {
+  type EdgeNeed,
+  FUNCTIONS,
+  type FunctionDeclaration,
+  type FunctionId,
+} from '../../lambdas/contracts/functions.ts';
 import { EVENTS } from '../../lambdas/contracts/internal.ts';
 import { GATEWAY_ERRORS, ROUTES, type RouteDeclaration } from '../../lambdas/contracts/routes.ts';
 import { MEDIA_PREFIX, SIDECAR_PREFIX, SOURCE_PREFIX } from '../../lambdas/contracts/storage.ts';
@@ -35,6 +45,7 @@ import { TABLES, type TableId } from '../../lambdas/contracts/tables.ts';
 import type { TargetConfig } from '../config.ts';
 import { allowItems, allowObjects, allowTable } from '../constructs/grants.ts';
 import { ServiceFunction } from '../constructs/service-function.ts';
+import { edgeParameterNames } from './edge-stack.ts';
 
 export interface ControlPlaneStackProps extends StackProps {
   readonly config: TargetConfig;
@@ -52,9 +63,26 @@ const UNROUTED_FUNCTIONS = [
   'profilesInternal',
   'subscriptionsInternal',
   'catalogInternal',
+  'historyInternal',
   'attachAsset',
   'renewSubscriptions',
 ] as const satisfies readonly FunctionId[];
+
+/** Unrouted functions that only targets with a delivery edge have (schedules of the edge's upkeep). */
+const EDGE_UNROUTED_FUNCTIONS = [
+  'prepositionSchedule',
+  'sweepRevocations',
+] as const satisfies readonly FunctionId[];
+
+/** The variables the embedded platform fills in per edge need (local/platform.ts). */
+const LOCAL_EDGE_ENV: Record<EdgeNeed, readonly EnvName[]> = {
+  pathways: [ENV.EDGE_PATHWAYS],
+  keys: [ENV.EDGE_KEY_ID, ENV.EDGE_KEY_SECRET],
+  revocations: [ENV.LOCAL_EDGE_KVS_FILE],
+};
+
+/** Prepositioning runs daily at this UTC time: off-peak for the Americas and Europe (docs/prepositioning.md). */
+export const PREPOSITION_SCHEDULE = { minute: '0', hour: '4' } as const;
 
 const IDENTITY_FUNCTIONS: readonly FunctionId[] = [
   'signup',
@@ -76,6 +104,18 @@ export class ControlPlaneStack extends Stack {
   public readonly functions: ReadonlyMap<FunctionId, ServiceFunction>;
   /** The Cognito user pool (identity provider `cognito` only). */
   public readonly userPool: UserPool | undefined;
+  /**
+   * The edge token signing keys (delivery edge `cloudfront` only), JSON `{ kid, secret, previous? }`
+   * (`lambdas/contracts/edge-signing-secret.ts`): functions with the edge need `keys` sign with
+   * it, and the edge stack copies it into its KeyValueStore.
+   */
+  public readonly edgeSigningKey: ISecret | undefined;
+  /**
+   * Roles of the functions with the edge need `revocations` (delivery edge `cloudfront`): the edge
+   * stack grants them its KeyValueStore, whose ARN this stack cannot name (the edge stack depends
+   * on this one).
+   */
+  public readonly edgeRevocationRoles: readonly IRole[];
 
   constructor(scope: Construct, id: string, props: ControlPlaneStackProps) {
     super(scope, id, props);
@@ -83,7 +123,14 @@ export class ControlPlaneStack extends Stack {
     const routes = routesFor(config);
 
     // 1. Functions: every routed one and the unrouted ones, built from their declarations.
-    const functionIds = [...new Set<FunctionId>([...routes.map((r) => r.function), ...UNROUTED_FUNCTIONS])];
+    const hasEdge = config.deliveryEdge !== 'none';
+    const functionIds = [
+      ...new Set<FunctionId>([
+        ...routes.map((r) => r.function),
+        ...UNROUTED_FUNCTIONS,
+        ...(hasEdge ? EDGE_UNROUTED_FUNCTIONS : []),
+      ]),
+    ];
     const functions = new Map<FunctionId, ServiceFunction>();
     for (const functionId of functionIds) {
       functions.set(
@@ -180,27 +227,47 @@ export class ControlPlaneStack extends Stack {
       'completes the multipart upload of a job source',
     );
 
-    // 5. Playback (targets with a delivery edge): the local platform fills in the edge's pathways,
-    // signing key and KeyValueStore file when it starts them.
-    if (config.deliveryEdge === 'local') {
-      const byPlatform = '(set by the embedded platform at start)';
-      for (const id of ['startPlayback', 'getMasterPlaylist', 'getSteering'] as const) {
-        fn(id).addEnvironment(ENV.EDGE_PATHWAYS, byPlatform);
-        fn(id).addEnvironment(ENV.EDGE_KEY_ID, byPlatform);
-        fn(id).addEnvironment(ENV.EDGE_KEY_SECRET, byPlatform);
-      }
-      fn('endPlayback').addEnvironment(ENV.LOCAL_EDGE_KVS_FILE, byPlatform);
-      for (const id of ['startPlayback', 'getMasterPlaylist'] as const) {
-        fn(id).addEnvironment(ENV.MEDIA_BUCKET, mediaBucket.bucketName);
+    // 5. Published media and the delivery edge, as each declaration names them (`media`, `edge`),
+    // wired for the target's edge (docs/edge.md).
+    this.edgeSigningKey =
+      config.deliveryEdge === 'cloudfront' ? this.edgeSigningKeySecret(config) : undefined;
+    const revocationRoles: IRole[] = [];
+    for (const [functionId, service] of functions) {
+      const declaration: FunctionDeclaration = FUNCTIONS[functionId];
+      if (declaration.media === 'read') {
+        service.addEnvironment(ENV.MEDIA_BUCKET, mediaBucket.bucketName);
         allowObjects(
-          fn(id),
+          service,
           mediaBucket,
           MEDIA_PREFIX,
           ['s3:GetObject'],
-          'reads the master playlist of the asset it serves',
+          'reads the published playlists of the assets it serves',
         );
       }
+      const needs = declaration.edge ?? [];
+      if (needs.length === 0) continue;
+      if (config.deliveryEdge === 'none') {
+        throw new Error(
+          `${functionId} declares edge needs (${needs.join(', ')}), but target ${config.target} has no delivery edge: leave it out there (a route with requires: 'edge', or EDGE_UNROUTED_FUNCTIONS).`,
+        );
+      }
+      if (needs.includes('revocations') && declaration.awsSdk !== 'bundled') {
+        throw new Error(
+          `${functionId} writes revocations to the edge KeyValueStore, whose SigV4A signer needs the SDK in its bundle: declare awsSdk: 'bundled'.`,
+        );
+      }
+      for (const need of needs) {
+        if (config.deliveryEdge === 'local') {
+          // The embedded platform overwrites these with its edges' values when it starts.
+          for (const name of LOCAL_EDGE_ENV[need]) {
+            service.addEnvironment(name, '(set by the embedded platform at start)');
+          }
+        } else {
+          this.wireCloudFrontEdge(config, service, need, revocationRoles);
+        }
+      }
     }
+    this.edgeRevocationRoles = revocationRoles;
 
     // 6. Events and schedules.
     new Rule(this, 'AssetPublishedRule', {
@@ -216,6 +283,19 @@ export class ControlPlaneStack extends Stack {
       schedule: Schedule.cron({ minute: '0', hour: '4' }),
       targets: [new LambdaFunction(fn('renewSubscriptions'), { retryAttempts: 2 })],
     });
+    if (hasEdge) {
+      new Rule(this, 'RevocationSweepSchedule', {
+        description:
+          'Hourly: delete edge revocations whose tokens have expired (the KeyValueStore holds 5 MB)',
+        schedule: Schedule.rate(Duration.hours(1)),
+        targets: [new LambdaFunction(fn('sweepRevocations'), { retryAttempts: 2 })],
+      });
+      new Rule(this, 'DailyPrepositionRule', {
+        description: 'Daily, off-peak: fill the edges with the opening of the most popular titles',
+        schedule: Schedule.cron(PREPOSITION_SCHEDULE),
+        targets: [new LambdaFunction(fn('prepositionSchedule'), { retryAttempts: 1 })],
+      });
+    }
 
     // 7. The API.
     this.api = this.restApi(config, routes, fn('authorizer'), functions);
@@ -310,6 +390,77 @@ export class ControlPlaneStack extends Stack {
         "API Gateway's account-level CloudWatch role: AWS documents this managed policy as the one to attach.",
     });
     return api;
+  }
+
+  /**
+   * One edge need on AWS. Nothing here names an edge-stack resource: that stack depends on this
+   * one (it fronts the API), so it publishes what playback needs in SSM parameters whose names
+   * are known in advance (`edgeParameterNames`), and grants the KeyValueStore itself.
+   */
+  private wireCloudFrontEdge(
+    config: TargetConfig,
+    service: ServiceFunction,
+    need: EdgeNeed,
+    revocationRoles: IRole[],
+  ): void {
+    const names = edgeParameterNames(config);
+    const readParameter = (name: string) =>
+      service.addToRolePolicy(
+        new PolicyStatement({
+          actions: ['ssm:GetParameter'],
+          resources: [this.formatArn({ service: 'ssm', resource: 'parameter', resourceName: name.slice(1) })],
+        }),
+      );
+    switch (need) {
+      case 'pathways':
+        service.addEnvironment(ENV.EDGE_PATHWAYS_PARAMETER, names.pathways);
+        readParameter(names.pathways);
+        return;
+      case 'keys': {
+        const secret = this.edgeSigningKey;
+        if (!secret) throw new Error('The signing key secret is made before the edge needs are wired.');
+        service.addEnvironment(ENV.EDGE_KEY_SECRET_ARN, secret.secretArn);
+        // GetSecretValue only (grantRead adds DescribeSecret, which playback never calls).
+        service.addToRolePolicy(
+          new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [secret.secretArn] }),
+        );
+        return;
+      }
+      case 'revocations':
+        service.addEnvironment(ENV.EDGE_KVS_ARN_PARAMETER, names.keyValueStoreArn);
+        readParameter(names.keyValueStoreArn);
+        revocationRoles.push(service.serviceRole);
+        return;
+    }
+  }
+
+  /**
+   * The signing keys, generated by Secrets Manager: `{ kid: "k1", secret }` with 44 letters and
+   * digits, canonical base64 of 33 bytes (`lambdas/contracts/edge-signing-secret.ts`).
+   */
+  private edgeSigningKeySecret(config: TargetConfig): Secret {
+    const secret = new Secret(this, 'EdgeSigningKey', {
+      description:
+        'Showrunner edge token signing keys, JSON {kid, secret (base64), previous?}: playback signs with it; the edge stack copies it into the edge KeyValueStore',
+      generateSecretString: {
+        secretStringTemplate: JSON.stringify({ kid: EDGE_INITIAL_KEY_ID }),
+        generateStringKey: 'secret',
+        excludePunctuation: true,
+        includeSpace: false,
+        passwordLength: EDGE_GENERATED_SECRET_LENGTH,
+      },
+      removalPolicy: config.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    });
+    Validations.of(secret).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-SMG4',
+      reason:
+        'Rotated by a staged procedure (docs/edge.md): the new key id goes into the edge KeyValueStore (edge stack) before playback signs with it, and old keys stay until tokens signed with them expire (hours); scheduled rotation would need a rotation function driving both steps, not built yet.',
+    });
+    new CfnOutput(this, 'EdgeSigningKeyArn', {
+      description: 'The edge token signing keys (rotation: docs/edge.md)',
+      value: secret.secretArn,
+    });
+    return secret;
   }
 
   /** The user pool, its app client and the admin group; identity functions get their ids and rights. */

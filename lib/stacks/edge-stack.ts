@@ -2,13 +2,16 @@
  * The delivery edge on AWS (target `aws` only: LocalStack's free tier has no CloudFront, and the
  * embedded platform runs its own local edges). Two CloudFront distributions, one per content
  * steering pathway, share one edge-token function, its KeyValueStore, one Origin Access Control
- * and the cache / response-headers policies. See docs/edge.md.
+ * and the cache / response-headers policies. The store gets the control plane's signing keys on
+ * deploy (a custom resource), and the control plane's revocation writers get the store (a policy
+ * on their roles, made here because the control plane cannot name it). See docs/edge.md.
  */
 import { fileURLToPath } from 'node:url';
 import {
   Annotations,
   Aws,
   CfnOutput,
+  CustomResource,
   Duration,
   RemovalPolicy,
   Stack,
@@ -32,7 +35,7 @@ import {
   S3OriginAccessControl,
   Signing,
 } from 'aws-cdk-lib/aws-cloudfront';
-import { Effect, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Effect, type IRole, Policy, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import {
   BlockPublicAccess,
   Bucket,
@@ -40,10 +43,13 @@ import {
   type IBucket,
   ObjectOwnership,
 } from 'aws-cdk-lib/aws-s3';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { StringParameter } from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
+import { ENV } from '../../lambdas/contracts/env.ts';
 import type { TargetConfig } from '../config.ts';
 import { DeliveryDistribution, PLAYLIST_TTL, SEGMENT_TTL } from '../constructs/delivery-distribution.ts';
+import { ServiceFunction } from '../constructs/service-function.ts';
 
 /** The content steering pathways, in default priority order. */
 export const PATHWAY_IDS = ['edge-a', 'edge-b'] as const;
@@ -62,6 +68,17 @@ export function edgeParameterNames(config: Pick<TargetConfig, 'stackPrefix'>) {
 /** Object keys the edge may read; the function rewrites `/t/<token>/media/...` to `/media/...`. */
 const MEDIA_PREFIX = 'media/';
 
+/**
+ * What writers of the KeyValueStore call: its ETag (DescribeKeyValueStore), the keys of a sweep
+ * or a key sync (ListKeys), single writes (PutKey) and batched deletes (UpdateKeys).
+ */
+const KEY_VALUE_STORE_WRITE = [
+  'cloudfront-keyvaluestore:DescribeKeyValueStore',
+  'cloudfront-keyvaluestore:ListKeys',
+  'cloudfront-keyvaluestore:PutKey',
+  'cloudfront-keyvaluestore:UpdateKeys',
+];
+
 export interface EdgePathway {
   readonly id: string;
   /** `https://<distribution domain>`; a token path is appended: `${baseUrl}/t/<token>/media/...`. */
@@ -74,15 +91,27 @@ export interface EdgeStackProps extends StackProps {
   readonly mediaBucket: IBucket;
   /** The control plane's REST API, served by every pathway at `/v1/*`. */
   readonly api: RestApiBase;
+  /**
+   * The control plane's signing keys (`ControlPlaneStack.edgeSigningKey`): copied into the
+   * KeyValueStore on deploy, so the edges verify what playback signs.
+   */
+  readonly signingKeySecret: ISecret;
+  /**
+   * Roles of the control-plane functions that write revocations
+   * (`ControlPlaneStack.edgeRevocationRoles`): granted the KeyValueStore here, by its exact ARN.
+   */
+  readonly revocationRoles: readonly IRole[];
 }
 
 export class EdgeStack extends Stack {
-  /** One entry per distribution, for playback's manifests and steering (wired by the lead). */
+  /** One entry per distribution, for playback's manifests and steering (published in SSM, `edgeParameterNames`). */
   public readonly pathways: readonly EdgePathway[];
   public readonly distributions: readonly DeliveryDistribution[];
   /** `key:<kid>` → base64 HMAC secret; `revoked:<sessionId>` → refused session. */
   public readonly keyValueStore: KeyValueStore;
   public readonly verifyToken: CloudFrontFunction;
+  /** Puts the signing keys into the KeyValueStore (`Custom::EdgeSigningKeys`, and rotations). */
+  public readonly keyProvisioner: ServiceFunction;
 
   constructor(scope: Construct, id: string, props: EdgeStackProps) {
     super(scope, id, props);
@@ -100,6 +129,8 @@ export class EdgeStack extends Stack {
       comment: 'Showrunner: verify the edge token in /t/<token>/media/..., then strip it',
       autoPublish: true,
     });
+    this.grantRevocationWriters(props.revocationRoles);
+    this.keyProvisioner = this.provisionSigningKeys(config, props.signingKeySecret);
 
     const mediaOrigin = this.mediaOrigin(props.mediaBucket);
     const originAccessControl = new S3OriginAccessControl(this, 'MediaOac', {
@@ -209,6 +240,67 @@ export class EdgeStack extends Stack {
       description: 'Edge token keys and revocations',
       value: this.keyValueStore.keyValueStoreArn,
     });
+    new CfnOutput(this, 'KeyProvisionerName', {
+      description:
+        'Invoke to copy the signing secret into the KeyValueStore again (key rotation, docs/edge.md)',
+      value: this.keyProvisioner.functionName,
+    });
+  }
+
+  /**
+   * The control plane's revocation writers may write this store, and only this one. The policy
+   * lives here and is attached to their roles: the control plane cannot name the store (this
+   * stack depends on it), and a wildcard would reach every store of the account.
+   */
+  private grantRevocationWriters(roles: readonly IRole[]): void {
+    if (roles.length === 0) return;
+    new Policy(this, 'RevocationWriters', {
+      statements: [
+        new PolicyStatement({
+          actions: KEY_VALUE_STORE_WRITE,
+          resources: [this.keyValueStore.keyValueStoreArn],
+        }),
+      ],
+      roles: [...roles],
+    });
+  }
+
+  /**
+   * `key:<kid>` for every key of the signing secret, put by a Lambda-backed custom resource on
+   * each Create and Update (`lambdas/playback/handlers/provision-edge-keys.ts`), so the secret
+   * is never in the template or an asset. The function answers CloudFormation itself (no
+   * Provider framework: one function fewer, with its role and findings). Its properties are the
+   * two ARNs: a new store or a new secret provisions again; rotations invoke it directly.
+   */
+  private provisionSigningKeys(config: TargetConfig, secret: ISecret): ServiceFunction {
+    const provisioner = new ServiceFunction(this, 'ProvisionEdgeKeys', {
+      functionId: 'provisionEdgeKeys',
+      environment: {
+        [ENV.EDGE_KVS_ARN]: this.keyValueStore.keyValueStoreArn,
+        [ENV.EDGE_KEY_SECRET_ARN]: secret.secretArn,
+      },
+      logRetentionDays: config.logRetentionDays,
+    });
+    provisioner.addToRolePolicy(
+      new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [secret.secretArn] }),
+    );
+    provisioner.addToRolePolicy(
+      new PolicyStatement({
+        actions: KEY_VALUE_STORE_WRITE,
+        resources: [this.keyValueStore.keyValueStoreArn],
+      }),
+    );
+    new CustomResource(this, 'EdgeSigningKeys', {
+      serviceToken: provisioner.functionArn,
+      resourceType: 'Custom::EdgeSigningKeys',
+      // A function that fails without answering holds the stack for this long, not an hour.
+      serviceTimeout: Duration.minutes(5),
+      properties: {
+        KeyValueStoreArn: this.keyValueStore.keyValueStoreArn,
+        SecretArn: secret.secretArn,
+      },
+    });
+    return provisioner;
   }
 
   /**

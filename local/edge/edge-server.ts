@@ -14,6 +14,8 @@
  * - `GET /_edge/health` is answered by the function, as on CloudFront, and not counted.
  * - Local-only endpoints, outside the function: `GET /_edge/stats`, `POST /_edge/warm`
  *   (`{ "uris": ["/media/…"] }`), `POST /_edge/reset`.
+ * - With `viewerFunction: false` the same server is the shield tier (CloudFront's Origin Shield):
+ *   no token, `/media/…` only, the edges' origin; one origin fetch per object for both edges.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -34,8 +36,14 @@ export interface EdgeOptions {
   host?: string;
   /** Base URL of the origin that serves `/media/…` (the local media origin). */
   originUrl: string;
-  /** The KeyValueStore the function reads keys and revocations from. */
-  kvs: KeyValueReader;
+  /** The KeyValueStore the function reads keys and revocations from (not needed without a function). */
+  kvs?: KeyValueReader;
+  /**
+   * Run the edge token function on viewer requests. `false` makes a plain caching tier: the
+   * stand-in for CloudFront's Origin Shield between the edges and the origin, which serves
+   * `/media/…` as asked. @default true
+   */
+  viewerFunction?: boolean;
   /** LRU budget of the memory cache. @default 512 MiB */
   cacheBytes?: number;
   /** TTL of an origin answer without Cache-Control. @default 86400 (CloudFront's default TTL) */
@@ -128,11 +136,14 @@ export async function startEdge(options: EdgeOptions): Promise<LocalEdge> {
   const defaultTtlMs = (options.defaultTtlSec ?? 86_400) * 1000;
   const originTimeoutMs = options.originTimeoutMs ?? 30_000;
   const via = `1.1 ${options.name} (showrunner local edge)`;
-  const edgeFunction = loadEdgeFunction({
-    kvs: options.kvs,
-    file: options.functionFile ?? EDGE_FUNCTION_FILE,
-    clock,
-  });
+  const edgeFunction =
+    options.viewerFunction === false
+      ? undefined
+      : loadEdgeFunction({
+          kvs: options.kvs ?? missingKvs(options.name),
+          file: options.functionFile ?? EDGE_FUNCTION_FILE,
+          clock,
+        });
   const cache = new ByteLru<CachedObject>(options.cacheBytes ?? DEFAULT_CACHE_BYTES);
   const inflight = new Map<string, Promise<OriginAnswer>>();
   let counters = zeroCounters();
@@ -296,6 +307,10 @@ export async function startEdge(options: EdgeOptions): Promise<LocalEdge> {
 
   async function handleViewer(req: IncomingMessage, res: ServerResponse, counted = true): Promise<void> {
     if (counted) counters.requests += 1;
+    if (!edgeFunction) {
+      await handleShieldRequest(req, res);
+      return;
+    }
     const event = viewerRequestEvent({
       method: req.method ?? 'GET',
       url: req.url ?? '/',
@@ -329,6 +344,36 @@ export async function startEdge(options: EdgeOptions): Promise<LocalEdge> {
     }
     try {
       await serveFromEdge(req, res, result.request.uri);
+    } catch (error) {
+      counters.errors += 1;
+      console.error(`[${options.name}] origin fetch failed: ${(error as Error).message}`);
+      if (!res.headersSent) {
+        write(
+          req,
+          res,
+          502,
+          { ...CORS_HEADERS, 'x-cache': `Error from ${options.name}`, via },
+          Buffer.alloc(0),
+        );
+      }
+    }
+  }
+
+  /** A tier without a function (the shield): `/media/…` straight from the cache or the origin. */
+  async function handleShieldRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const uri = (req.url ?? '/').split('?')[0] ?? '/';
+    if ((req.method !== 'GET' && req.method !== 'HEAD') || !uri.startsWith('/media/')) {
+      write(
+        req,
+        res,
+        404,
+        { ...CORS_HEADERS, 'x-cache': `Error from ${options.name}`, via },
+        Buffer.alloc(0),
+      );
+      return;
+    }
+    try {
+      await serveFromEdge(req, res, uri);
     } catch (error) {
       counters.errors += 1;
       console.error(`[${options.name}] origin fetch failed: ${(error as Error).message}`);
@@ -408,7 +453,7 @@ export async function startEdge(options: EdgeOptions): Promise<LocalEdge> {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     // The health probe is the function's to answer, as on CloudFront; it is not a viewer request.
     const handled =
-      path === EDGE_HEALTH_PATH
+      path === EDGE_HEALTH_PATH && edgeFunction
         ? handleViewer(req, res, false)
         : path.startsWith('/_edge/')
           ? handleAdmin(req, res, path)
@@ -450,6 +495,10 @@ export async function startEdge(options: EdgeOptions): Promise<LocalEdge> {
   function ageOf(entry: CachedObject): number {
     return Math.max(0, Math.floor((clock() - entry.storedAt) / 1000));
   }
+}
+
+function missingKvs(name: string): KeyValueReader {
+  throw new Error(`The edge ${name} runs the edge function but was given no KeyValueStore.`);
 }
 
 function zeroCounters(): Omit<EdgeStats, 'cachedObjects' | 'cachedBytes'> {

@@ -2,13 +2,14 @@
  * The one infra test that bundles: every other one synthesizes with
  * `'aws:cdk:bundling-stacks': []`. Bundling is limited to the media pipeline stack, whose
  * functions cover the interesting cases (the WebAssembly asset of validateSource, the AWS SDK
- * left to the runtime), so esbuild runs six times, once per function, in one synth.
+ * left to the runtime), and the edge stack, whose one function bundles the SDK (`awsSdk:
+ * 'bundled'`), so esbuild runs seven times, once per function, in one synth.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AssetManifestArtifact } from 'aws-cdk-lib/cx-api';
+import { AssetManifestArtifact, type CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, createApp } from '../../bin/showrunner.ts';
 import { FUNCTION_METADATA, FUNCTIONS } from '../../lambdas/contracts/functions.ts';
@@ -42,20 +43,28 @@ interface SourceMap {
 
 let outdir: string;
 let functions: BundledFunction[];
+/** The edge stack's: the signing-key provisioner. */
+let edgeFunctions: BundledFunction[];
 
 beforeAll(() => {
   outdir = mkdtempSync(join(tmpdir(), 'showrunner-bundling-'));
   const config = loadConfig('aws');
   const pipelineStack = `${config.stackPrefix}-MediaPipeline`;
-  const app = createApp({ outdir, context: { 'aws:cdk:bundling-stacks': [pipelineStack] } });
+  const edgeStack = `${config.stackPrefix}-Edge`;
+  const app = createApp({ outdir, context: { 'aws:cdk:bundling-stacks': [pipelineStack, edgeStack] } });
   buildApp(app, config);
 
   const assembly = app.synth();
+  functions = bundledFunctionsOf(assembly, pipelineStack);
+  edgeFunctions = bundledFunctionsOf(assembly, edgeStack);
+});
 
-  const stack = assembly.getStackByName(pipelineStack);
+/** The house functions of one stack, with their bundle directories from its asset manifest. */
+function bundledFunctionsOf(assembly: CloudAssembly, stackName: string): BundledFunction[] {
+  const stack = assembly.getStackByName(stackName);
   // What `cdk deploy` uploads: the stack's asset manifest maps each object key to its directory.
   const manifest = stack.dependencies.find(AssetManifestArtifact.isAssetManifestArtifact);
-  if (!manifest) throw new Error(`${pipelineStack} has no asset manifest`);
+  if (!manifest) throw new Error(`${stackName} has no asset manifest`);
   const { files } = JSON.parse(readFileSync(manifest.file, 'utf8')) as {
     files: Record<string, { source: { path: string; packaging?: string } }>;
   };
@@ -65,7 +74,7 @@ beforeAll(() => {
       { Type: string; Properties: Record<string, unknown>; Metadata?: Record<string, unknown> }
     >;
   };
-  functions = Object.values(template.Resources)
+  return Object.values(template.Resources)
     .filter(
       (r) => r.Type === 'AWS::Lambda::Function' && typeof r.Metadata?.[FUNCTION_METADATA.ID] === 'string',
     )
@@ -81,7 +90,7 @@ beforeAll(() => {
         packaging: asset.source.packaging,
       };
     });
-});
+}
 
 afterAll(() => {
   if (outdir) rmSync(outdir, { recursive: true, force: true });
@@ -184,5 +193,38 @@ describe('Lambda bundles of the media pipeline', () => {
 
     expect(packages.filter((p) => p.startsWith('@aws-sdk/'))).toEqual([]);
     expect(code).toMatch(/from\s*["']@aws-sdk\/client-s3["']/);
+  });
+});
+
+describe('the Lambda bundle of a function that writes the edge KeyValueStore', () => {
+  const provisioner = () => {
+    const fn = edgeFunctions.find((f) => f.functionId === 'provisionEdgeKeys');
+    if (!fn) throw new Error('No bundled provisionEdgeKeys');
+    return fn;
+  };
+
+  it('carries the AWS SDK with the pure-JS SigV4A signer, one copy shared by client and signer', () => {
+    const packages = packagesIn(readSourceMap(provisioner()));
+    const code = readFileSync(join(provisioner().assetDir, 'index.mjs'), 'utf8');
+
+    expect(packages).toEqual(
+      expect.arrayContaining([
+        '@aws-sdk/client-cloudfront-keyvaluestore',
+        '@aws-sdk/signature-v4-multi-region',
+        '@smithy/signature-v4',
+        '@smithy/signature-v4a',
+      ]),
+    );
+    expect(packages).not.toContain('aws-crt');
+    expect(code).not.toMatch(/from\s*["']@aws-sdk\//);
+  });
+
+  it('loads as an ES module that exports handler, without the runtime SDK', async () => {
+    process.env.SHOWRUNNER_EDGE_KVS_ARN = 'arn:aws:cloudfront::123456789012:key-value-store/test';
+    process.env.SHOWRUNNER_EDGE_KEY_SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:edge';
+
+    const bundle = (await import(join(provisioner().assetDir, 'index.mjs'))) as { handler?: unknown };
+
+    expect(typeof bundle.handler).toBe('function');
   });
 });

@@ -153,9 +153,12 @@ describe('control plane stack', () => {
   it('builds one API Gateway method per declared route the target can serve', () => {
     const served = routesFor(loadConfig('aws'));
     expect(methods().filter((m) => m.HttpMethod !== 'OPTIONS')).toHaveLength(served.length);
-    // Playback needs the delivery edge, which the aws target does not have yet.
-    expect(served.some((r) => r.path.startsWith('/v1/playback'))).toBe(false);
+    // The aws target has its CloudFront edge, the embedded platform its local edges: every route.
+    expect(served).toHaveLength(ROUTES.length);
     expect(routesFor(loadConfig('local'))).toHaveLength(ROUTES.length);
+    // LocalStack has no CloudFront: no route that requires the edge (playback).
+    const localstack = routesFor(loadConfig('localstack'));
+    expect(localstack.some((r) => r.path.startsWith('/v1/playback') || r.requires === 'edge')).toBe(false);
   });
 
   it('leaves only the public routes without the token authorizer', () => {

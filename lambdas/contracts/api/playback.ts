@@ -59,3 +59,45 @@ export const steeringManifestSchema = z.object({
   'RELOAD-URI': z.string(),
   'PATHWAY-PRIORITY': z.array(z.string()),
 });
+
+/** `POST /v1/admin/edge/preposition`: fill the edges now; every field has the scheduled run's default. */
+export const prepositionRequestSchema = z
+  .object({
+    /** How many of the most popular titles. @default 150 */
+    titles: z.number().int().min(1).max(1000).optional(),
+    /** Seconds from the start of every rendition. @default 60 */
+    openingSec: z.number().int().min(1).max(3600).optional(),
+    /** Days of playback starts to rank by, today included. @default 7 */
+    days: z.number().int().min(1).max(35).optional(),
+  })
+  .strict();
+export type PrepositionRequest = z.infer<typeof prepositionRequestSchema>;
+
+const edgeFillSchema = z.object({
+  pathwayId: z.string(),
+  filled: z.number().int(),
+  filledBytes: z.number().int(),
+  alreadyCached: z.number().int(),
+  unknown: z.number().int(),
+  failed: z.number().int(),
+  failures: z.array(z.string()),
+});
+
+/** What a prepositioning run filled. */
+export const prepositionReportSchema = z.object({
+  days: z.array(z.string()),
+  openingSec: z.number(),
+  titles: z.array(
+    z.object({
+      titleId: z.string(),
+      assetId: z.string(),
+      starts: z.number().int(),
+      objects: z.number().int(),
+    }),
+  ),
+  skipped: z.array(z.object({ titleId: z.string(), reason: z.string() })),
+  edges: z.array(edgeFillSchema),
+  notAttempted: z.number().int(),
+  truncated: z.boolean(),
+  seconds: z.number(),
+});

@@ -212,3 +212,15 @@ export function decodeRecencyCursor(cursor: string | undefined): RecencyKey | un
   }
   return { titleId, updatedAt };
 }
+
+/** The position to resume the title at: where the profile stopped, 0 when unplayed or finished. */
+export async function resumePosition(
+  history: Pick<HistoryStore, 'get'>,
+  accountId: string,
+  profileId: string,
+  titleId: string,
+): Promise<number> {
+  const record = await history.get(profileKey(accountId, profileId), titleId);
+  if (!record || record.finished) return 0;
+  return record.positionSec;
+}

@@ -1,14 +1,34 @@
 /**
- * Configuration of the delivery side, read once at module load: the edge pathways, the signing
- * key and the API's base URL (for the playlist and steering URLs handed to players).
+ * Configuration of the delivery side: the edge pathways, the signing keys and the API's base URL
+ * (for the playlist and steering URLs handed to players). One function per need; each picks its
+ * source by which environment variable the stack set:
+ *
+ * - the local platform sets the values themselves (`SHOWRUNNER_EDGE_PATHWAYS`,
+ *   `SHOWRUNNER_EDGE_KEY_ID` / `_SECRET`), read once at module load;
+ * - on AWS the stack sets where to find them (`SHOWRUNNER_EDGE_PATHWAYS_PARAMETER`, an SSM
+ *   parameter the edge stack writes; `SHOWRUNNER_EDGE_KEY_SECRET_ARN`, a Secrets Manager
+ *   secret), read when first needed and again once `EDGE_CONFIG_MAX_AGE_SEC` has passed.
+ *
+ * Revocations are chosen in `edge-revocations.ts`: their CloudFront client needs the bundled SDK,
+ * and importing it here would load it into every playback function.
  */
+
+import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
+import { getParameter } from '@aws-lambda-powertools/parameters/ssm';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { z } from 'zod';
-import { ENV } from '#contracts/env.ts';
+import { ENV, type EnvName } from '#contracts/env.ts';
 import { optionalEnv, requireEnv } from '#shared/env.ts';
 import { PATHWAY_ID } from '../domain/master-playlist.ts';
-import type { Pathway } from '../domain/ports.ts';
+import type { Pathway, SigningKeys } from '../domain/ports.ts';
 import { staticSigningKeys } from './env-signing-keys.ts';
+import { secretSigningKeys } from './secret-signing-keys.ts';
+
+/**
+ * Seconds a warm function keeps what it read from SSM or Secrets Manager: a new pathway or a
+ * rotated key reaches every function within this, for one call per container per period.
+ */
+export const EDGE_CONFIG_MAX_AGE_SEC = 300;
 
 const pathwaysSchema = z
   .array(
@@ -22,23 +42,76 @@ const pathwaysSchema = z
   .min(1)
   .refine((list) => new Set(list.map((p) => p.id)).size === list.length, 'pathway ids must be unique');
 
-/** `SHOWRUNNER_EDGE_PATHWAYS`: JSON `[{ "id": "edge-a", "baseUrl": "https://d1.cloudfront.net" }, …]`. */
-export function edgePathways(): Pathway[] {
-  const raw = requireEnv(ENV.EDGE_PATHWAYS);
+/** The edge pathways in their configured order, resolved when needed (the source may be remote). */
+export type PathwaySource = () => Promise<readonly Pathway[]>;
+
+/**
+ * `SHOWRUNNER_EDGE_PATHWAYS`: JSON `[{ "id": "edge-a", "baseUrl": "https://d1.cloudfront.net" }, …]`,
+ * checked at module load; or the same JSON in the SSM parameter `SHOWRUNNER_EDGE_PATHWAYS_PARAMETER`.
+ * Call the source per request: it answers from memory, and from SSM once the cache has aged.
+ */
+export function edgePathwaySource(): PathwaySource {
+  const json = optionalEnv(ENV.EDGE_PATHWAYS);
+  if (json !== undefined) {
+    const pathways = parsePathways(json, ENV.EDGE_PATHWAYS);
+    return async () => pathways;
+  }
+  const parameter = eitherEnv(ENV.EDGE_PATHWAYS_PARAMETER, ENV.EDGE_PATHWAYS);
+  return pathwaysFrom(() => parameterValue(parameter), `SSM parameter ${parameter}`);
+}
+
+/** Pathways from a text that may change (a cached parameter): parsed again only when it does. */
+export function pathwaysFrom(load: () => Promise<string>, source: string): PathwaySource {
+  let parsed: { text: string; pathways: readonly Pathway[] } | undefined;
+  return async () => {
+    const text = await load();
+    if (parsed?.text !== text) parsed = { text, pathways: parsePathways(text, source) };
+    return parsed.pathways;
+  };
+}
+
+/** The pathways JSON, validated; the error names `source`. */
+export function parsePathways(text: string, source: string): Pathway[] {
   let value: unknown;
   try {
-    value = JSON.parse(raw);
+    value = JSON.parse(text);
   } catch {
-    throw new Error(`${ENV.EDGE_PATHWAYS} is not JSON: ${raw}`);
+    throw new Error(`${source} is not JSON: ${text}`);
   }
   const parsed = pathwaysSchema.safeParse(value);
-  if (!parsed.success) throw new Error(`${ENV.EDGE_PATHWAYS} is invalid: ${parsed.error.message}`);
+  if (!parsed.success) throw new Error(`${source} is invalid: ${parsed.error.message}`);
   return parsed.data;
 }
 
-/** The signing key from `SHOWRUNNER_EDGE_KEY_ID` and `SHOWRUNNER_EDGE_KEY_SECRET` (base64). */
-export function envSigningKeys() {
-  return staticSigningKeys({ kid: requireEnv(ENV.EDGE_KEY_ID), secret: requireEnv(ENV.EDGE_KEY_SECRET) });
+/**
+ * The signing keys: `SHOWRUNNER_EDGE_KEY_ID` and the base64 `SHOWRUNNER_EDGE_KEY_SECRET`, or the
+ * Secrets Manager secret `SHOWRUNNER_EDGE_KEY_SECRET_ARN` (`{ kid, secret, previous? }`).
+ */
+export function edgeSigningKeys(): SigningKeys {
+  const kid = optionalEnv(ENV.EDGE_KEY_ID);
+  if (kid !== undefined) return staticSigningKeys({ kid, secret: requireEnv(ENV.EDGE_KEY_SECRET) });
+  const secretArn = eitherEnv(ENV.EDGE_KEY_SECRET_ARN, ENV.EDGE_KEY_ID);
+  return secretSigningKeys(async () => {
+    const text = await getSecret(secretArn, { maxAge: EDGE_CONFIG_MAX_AGE_SEC });
+    if (typeof text !== 'string') throw new Error(`The secret ${secretArn} has no text value.`);
+    return text;
+  }, secretArn);
+}
+
+/** An SSM parameter's value, cached for `EDGE_CONFIG_MAX_AGE_SEC`; a missing one is an error. */
+export async function parameterValue(name: string): Promise<string> {
+  const value = await getParameter(name, { maxAge: EDGE_CONFIG_MAX_AGE_SEC });
+  if (value === undefined) throw new Error(`The SSM parameter ${name} has no value.`);
+  return value;
+}
+
+/** `preferred`, or fails loudly at module load naming both ways to configure the need. */
+export function eitherEnv(preferred: EnvName, alternative: EnvName): string {
+  const value = optionalEnv(preferred);
+  if (value === undefined) {
+    throw new Error(`Neither ${alternative} nor ${preferred} is set: the function's stack must provide one.`);
+  }
+  return value;
 }
 
 /**

@@ -1,8 +1,8 @@
 /**
- * Signing keys from the environment: one current key (`SHOWRUNNER_EDGE_KEY_ID` and the base64
- * secret `SHOWRUNNER_EDGE_KEY_SECRET`), the same one the edges find under `key:<kid>` in their
- * KeyValueStore. Verification accepts only that key id, so a rotation that keeps old tokens
- * valid needs a second source of keys (not built yet).
+ * Signing keys from the environment (the local platform): one current key
+ * (`SHOWRUNNER_EDGE_KEY_ID` and the base64 secret `SHOWRUNNER_EDGE_KEY_SECRET`), the same one the
+ * edges find under `key:<kid>` in their KeyValueStore. Verification accepts only that key id; the
+ * AWS source (`secret-signing-keys.ts`) also keeps the previous keys of a rotation.
  */
 import { EDGE_ID_PATTERN } from '#contracts/edge.ts';
 import type { SigningKey, SigningKeys } from '../domain/ports.ts';

@@ -198,6 +198,22 @@ export function sessionPlaylist(input: SessionPlaylistInput): string {
   return `${out.join('\n')}\n`;
 }
 
+/**
+ * The media-bucket keys of every media playlist the asset's multivariant playlist names:
+ * variants, renditions (audio, subtitles) and I-frame playlists, once each, in order.
+ */
+export function mediaPlaylistKeys(master: string, manifestKey: string, assetPrefix: string): string[] {
+  const parsed = parseMaster(master);
+  const uris = [
+    ...parsed.variants.map((v) => v.uri),
+    ...[...parsed.media, ...parsed.iFrameVariants].flatMap((tag) => {
+      const uri = attribute(tag, 'URI');
+      return uri === undefined ? [] : [unquote(uri)];
+    }),
+  ];
+  return [...new Set(uris.map((uri) => resolveKey(uri, manifestKey, assetPrefix)))];
+}
+
 /** Attributes of a variant that name a rendition group (`CLOSED-CAPTIONS=NONE` is not quoted). */
 const GROUP_REFERENCES = new Set(['AUDIO', 'VIDEO', 'SUBTITLES', 'CLOSED-CAPTIONS']);
 
@@ -263,7 +279,7 @@ export function decodable(tag: Tag, deviceCodecs: readonly string[] | undefined)
 }
 
 /** The media-bucket key a playlist URI names, refused when it leaves the asset's folder. */
-function resolveKey(uri: string, manifestKey: string, assetPrefix: string): string {
+export function resolveKey(uri: string, manifestKey: string, assetPrefix: string): string {
   if (/^[a-z][a-z0-9+.-]*:/i.test(uri) || uri.startsWith('//')) {
     throw new PlaylistError(`absolute URI in the asset's playlist: ${uri}`);
   }

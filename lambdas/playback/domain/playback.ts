@@ -18,7 +18,9 @@ import type {
   MediaStore,
   Pathway,
   PlaybackSession,
+  Popularity,
   ProfileDirectory,
+  ResumePositions,
   Revocations,
   SessionStore,
   SigningKeys,
@@ -57,6 +59,10 @@ export interface StartPorts {
   readonly keys: SigningKeys;
   readonly clock: Clock;
   readonly ids: Ids;
+  /** Where the profile left off (history). Best effort: when it fails, playback starts at 0. */
+  readonly resume: ResumePositions;
+  /** Counts the start for prepositioning. Best effort: a failed count never refuses playback. */
+  readonly popularity: Pick<Popularity, 'recordStart'>;
 }
 
 /** Who starts playback, from where. */
@@ -88,6 +94,11 @@ export async function startPlayback(
   ).filter((t) => t.titleId === request.titleId && maturityAllows(profile.maturity, t.maturity));
   if (!title) throw new NotFoundError('TITLE_NOT_FOUND', `No title ${request.titleId} here.`);
   const asset = playableAsset(title);
+  // Asked now, awaited last: the lookup overlaps the checks below.
+  const resumeAt = ports.resume
+    .positionOf(viewer.accountId, profile.profileId, title.titleId)
+    .then((sec) => (sec < asset.durationSec ? Math.floor(sec) : 0))
+    .catch(() => 0);
 
   const entitlement = requirePlayable(await ports.entitlements.getEntitlement(viewer.accountId));
   const maxHeight = Math.min(entitlement.maxHeight, request.device?.maxHeight ?? Number.POSITIVE_INFINITY);
@@ -114,6 +125,9 @@ export async function startPlayback(
     tokenExpiresAtEpoch: nowEpoch + Math.ceil(asset.durationSec) + TOKEN_GRACE_SEC,
   };
   await claimStreamSlot(ports.sessions, viewer.accountId, entitlement.maxStreams, session, nowEpoch);
+  await ports.popularity
+    .recordStart({ titleId: title.titleId, assetId: asset.assetId, manifestKey: asset.manifestKey }, now)
+    .catch(() => undefined);
 
   const token = signPlaylistToken({
     key: await ports.keys.current(),
@@ -123,8 +137,7 @@ export async function startPlayback(
   return {
     sessionId: session.sessionId,
     manifestUrl: manifestUrl(apiBaseUrl, session.sessionId, token),
-    // History is another service and offers no position lookup yet: start from the beginning.
-    resumeAtSec: 0,
+    resumeAtSec: await resumeAt,
     expiresAt: isoOf(session.expiresAtEpoch),
   };
 }
@@ -250,10 +263,12 @@ export async function endPlayback(
   accountId: string,
   sessionId: string,
 ): Promise<void> {
-  if (!(await ports.sessions.end(accountId, sessionId, ports.clock.now().toISOString()))) {
+  // Read first: the revocation lasts until the session's tokens expire (`tokenExpiresAtEpoch`).
+  const session = await ports.sessions.get(sessionId);
+  if (!session || !(await ports.sessions.end(accountId, sessionId, ports.clock.now().toISOString()))) {
     throw sessionNotFound(sessionId);
   }
-  await ports.revocations.revoke(sessionId);
+  await ports.revocations.revoke(sessionId, session.tokenExpiresAtEpoch);
 }
 
 export function manifestUrl(apiBaseUrl: string, sessionId: string, token: string): string {

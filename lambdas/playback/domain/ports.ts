@@ -61,8 +61,32 @@ export interface EdgeHealth {
 }
 
 export interface Revocations {
-  /** Makes the edges refuse the session's token from now on. */
-  revoke(sessionId: string): Promise<void>;
+  /**
+   * Makes the edges refuse the session's tokens from now on. `untilEpoch` is when they expire
+   * anyway (the session's `tokenExpiresAtEpoch`): the entry is needed until then, not after.
+   */
+  revoke(sessionId: string, untilEpoch: number): Promise<void>;
+  /** Deletes the revocations that are no longer needed at `nowEpoch`; resolves with how many. */
+  sweep(nowEpoch: number): Promise<number>;
+}
+
+/** One entry of the edge KeyValueStore. */
+export interface KeyValueEntry {
+  readonly key: string;
+  readonly value: string;
+}
+
+/**
+ * The edge KeyValueStore (CloudFront's, or the local edges' file): what playback writes there,
+ * signing keys (`key:<kid>`) and revocations (`revoked:<sessionId>`).
+ */
+export interface EdgeKeyValueStore {
+  /** Every entry whose key starts with `prefix`. */
+  list(prefix: string): Promise<KeyValueEntry[]>;
+  /** Adds or replaces one entry. */
+  put(key: string, value: string): Promise<void>;
+  /** Deletes these keys. */
+  remove(keys: readonly string[]): Promise<void>;
 }
 
 /** A playback session as stored. */
@@ -127,4 +151,29 @@ export interface Clock {
 }
 export interface Ids {
   sessionId(): string;
+}
+
+export interface ResumePositions {
+  /** Seconds into the title where the profile left off; 0 when unplayed or finished. */
+  positionOf(accountId: string, profileId: string, titleId: string): Promise<number>;
+}
+
+/** The asset a start played: what prepositioning warms. */
+export interface PlayedAsset {
+  readonly titleId: string;
+  readonly assetId: string;
+  /** Media-bucket key of the asset's multivariant playlist. */
+  readonly manifestKey: string;
+}
+
+/** A title's playback starts over a window of days, with the asset it was last played from. */
+export interface PopularTitle extends PlayedAsset {
+  readonly starts: number;
+}
+
+/** Playback starts per title and UTC day: the popularity prepositioning ranks titles by. */
+export interface Popularity {
+  recordStart(asset: PlayedAsset, at: Date): Promise<void>;
+  /** Titles started on any of `days` (`YYYY-MM-DD`), starts summed, the newest asset kept; any order. */
+  startsOn(days: readonly string[]): Promise<PopularTitle[]>;
 }

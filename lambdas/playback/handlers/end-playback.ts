@@ -1,18 +1,17 @@
 /** DELETE /v1/playback/{sessionId}: ends the caller's session and revokes it at the edge. */
 import { sessionIdSchema } from '#contracts/api/playback.ts';
-import { ENV } from '#contracts/env.ts';
 import { caller } from '#shared/auth.ts';
-import { requireEnv, tableName } from '#shared/env.ts';
+import { tableName } from '#shared/env.ts';
 import { httpHandler, pathParam } from '#shared/http.ts';
-import { localKeyValueStoreRevocations } from '../adapters/local-revocations.ts';
+import { edgeRevocations } from '../adapters/edge-revocations.ts';
 import { dynamoSessionStore } from '../adapters/playback-table.ts';
 import { endPlayback } from '../domain/playback.ts';
 
 const ports = {
   sessions: dynamoSessionStore(tableName('playback')),
-  // Only the local edges' store has an adapter yet; CloudFront's KeyValueStore (PutKey) has none,
-  // so this fails at load rather than end sessions that the edge would keep serving.
-  revocations: localKeyValueStoreRevocations(requireEnv(ENV.LOCAL_EDGE_KVS_FILE)),
+  // The local edges' store or CloudFront's, by what the stack set; fails at load with neither,
+  // rather than end sessions that the edge would keep serving.
+  revocations: edgeRevocations(),
   clock: { now: () => new Date() },
 };
 

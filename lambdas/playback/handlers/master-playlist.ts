@@ -7,7 +7,7 @@ import { ENV } from '#contracts/env.ts';
 import { s3Client } from '#shared/aws.ts';
 import { requireEnv, tableName } from '#shared/env.ts';
 import { httpHandler, pathParam, queryWith } from '#shared/http.ts';
-import { apiBaseUrl, edgePathways, envSigningKeys } from '../adapters/config.ts';
+import { apiBaseUrl, edgePathwaySource, edgeSigningKeys } from '../adapters/config.ts';
 import { dynamoSessionStore } from '../adapters/playback-table.ts';
 import { s3MediaStore } from '../adapters/s3-media-store.ts';
 import { masterPlaylist } from '../domain/playback.ts';
@@ -15,15 +15,18 @@ import { masterPlaylist } from '../domain/playback.ts';
 const ports = {
   sessions: dynamoSessionStore(tableName('playback')),
   media: s3MediaStore(s3Client(), requireEnv(ENV.MEDIA_BUCKET)),
-  keys: envSigningKeys(),
+  keys: edgeSigningKeys(),
   clock: { now: () => new Date() },
 };
-const pathways = edgePathways();
+const pathways = edgePathwaySource();
 
 export const handler = httpHandler(async ({ event }) => {
   const sessionId = pathParam(event, 'sessionId', sessionIdSchema);
   const { token } = queryWith(event, playlistQuerySchema);
-  const playlist = await masterPlaylist(ports, sessionId, token, { pathways, apiBaseUrl: apiBaseUrl(event) });
+  const playlist = await masterPlaylist(ports, sessionId, token, {
+    pathways: await pathways(),
+    apiBaseUrl: apiBaseUrl(event),
+  });
   return {
     statusCode: 200,
     headers: {

@@ -6,12 +6,14 @@ import { caller, viewerCountry } from '#shared/auth.ts';
 import { s3Client } from '#shared/aws.ts';
 import { requireEnv, tableName } from '#shared/env.ts';
 import { httpHandler, json, parseWith } from '#shared/http.ts';
-import { apiBaseUrl, envSigningKeys } from '../adapters/config.ts';
+import { apiBaseUrl, edgeSigningKeys } from '../adapters/config.ts';
 import { dynamoSessionStore } from '../adapters/playback-table.ts';
+import { dynamoPopularity } from '../adapters/popularity-table.ts';
 import { s3MediaStore } from '../adapters/s3-media-store.ts';
 import {
   lambdaEntitlements,
   lambdaProfileDirectory,
+  lambdaResumePositions,
   lambdaTitleDirectory,
 } from '../adapters/service-clients.ts';
 import { startPlayback } from '../domain/playback.ts';
@@ -22,9 +24,11 @@ const ports = {
   entitlements: lambdaEntitlements(),
   media: s3MediaStore(s3Client(), requireEnv(ENV.MEDIA_BUCKET)),
   sessions: dynamoSessionStore(tableName('playback')),
-  keys: envSigningKeys(),
+  keys: edgeSigningKeys(),
   clock: { now: () => new Date() },
   ids: { sessionId: () => randomUUID() },
+  resume: lambdaResumePositions(),
+  popularity: dynamoPopularity(tableName('playback')),
 };
 
 export const handler = httpHandler(async ({ event, body }) => {

@@ -4,19 +4,19 @@
  */
 import { sessionIdSchema, steeringQuerySchema } from '#contracts/api/playback.ts';
 import { httpHandler, json, parseWith, pathParam } from '#shared/http.ts';
-import { apiBaseUrl, edgePathways, envSigningKeys } from '../adapters/config.ts';
+import { apiBaseUrl, edgePathwaySource, edgeSigningKeys } from '../adapters/config.ts';
 import { httpEdgeHealth } from '../adapters/http-edge-health.ts';
 import { steering } from '../domain/playback.ts';
 import { cachingEdgeHealth } from '../domain/steering.ts';
 
 const DECLARED = new Set(Object.keys(steeringQuerySchema.shape));
 const ports = {
-  keys: envSigningKeys(),
+  keys: edgeSigningKeys(),
   clock: { now: () => new Date() },
   // Module scope: a warm function checks each edge at most every 2 s, whatever the traffic.
   health: cachingEdgeHealth(httpEdgeHealth(), { now: Date.now }),
 };
-const pathways = edgePathways();
+const pathways = edgePathwaySource();
 
 export const handler = httpHandler(async ({ event }) => {
   const sessionId = pathParam(event, 'sessionId', sessionIdSchema);
@@ -26,7 +26,10 @@ export const handler = httpHandler(async ({ event }) => {
     ),
   );
   const { token } = parseWith(steeringQuerySchema, query, 'INVALID_QUERY');
-  const manifest = await steering(ports, sessionId, token, { pathways, apiBaseUrl: apiBaseUrl(event) });
+  const manifest = await steering(ports, sessionId, token, {
+    pathways: await pathways(),
+    apiBaseUrl: apiBaseUrl(event),
+  });
   const response = json(200, manifest);
   return { ...response, headers: { ...response.headers, 'access-control-allow-origin': '*' } };
 });

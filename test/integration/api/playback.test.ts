@@ -294,4 +294,71 @@ describe('playback over the local edges', () => {
 
     expectError(response, 404, 'TITLE_NOT_FOUND');
   });
+
+  it('resumes where the profile left off (history), and from the start once finished', async () => {
+    const viewer = await newViewer('premium');
+    const beat = (positionSec: number) =>
+      viewer.user.api.put(`/v1/profiles/${viewer.profileId}/history/${titleId}`, {
+        positionSec,
+        durationSec: 2,
+        clientTs: Date.now(),
+      });
+
+    expect((await startPlayback(viewer)).resumeAtSec).toBe(0);
+    expect((await beat(1)).status).toBe(200);
+    expect((await startPlayback(viewer)).resumeAtSec).toBe(1);
+    expect((await beat(2)).status).toBe(200);
+    expect((await startPlayback(viewer)).resumeAtSec).toBe(0);
+  });
+});
+
+describe('prepositioning', () => {
+  it('fills both edges with the opening of the titles people start, and reports it', async () => {
+    const viewer = await newViewer('standard');
+    await endPlayback(viewer, await startPlayback(viewer));
+    const admin = await env.api.admin();
+    for (const edge of [...env.platform.edges, env.platform.shield]) edge.clearCache();
+
+    const filled = await admin.api.post('/v1/admin/edge/preposition', { titles: 5, openingSec: 6 });
+
+    expect(filled.status, JSON.stringify(filled.body)).toBe(200);
+    const report = filled.body;
+    const ours = report.titles.find((t: { titleId: string }) => t.titleId === titleId);
+    expect(ours).toMatchObject({ titleId, starts: expect.any(Number) });
+    expect(ours.starts).toBeGreaterThanOrEqual(1);
+    expect(report.edges.map((e: { pathwayId: string }) => e.pathwayId)).toEqual(['edge-a', 'edge-b']);
+    for (const edge of report.edges) {
+      expect(edge).toMatchObject({ failed: 0, alreadyCached: 0 });
+      expect(edge.filled).toBeGreaterThanOrEqual(ours.objects);
+    }
+    expect(report.truncated).toBe(false);
+
+    // A viewer now gets the opening from the edge's cache: no trip to the shield or the origin.
+    const session = await startPlayback(await newViewer('premium'));
+    const [variant] = variantsOf(await fetchMaster(session), session.manifestUrl);
+    const playlist = await fetch(variant?.uri as string);
+    const text = await playlist.text();
+    expect(playlist.headers.get('x-cache')).toMatch(/^Hit from edge-/);
+    const firstSegment = text.split(/\r?\n/).find((line) => line !== '' && !line.startsWith('#'));
+    const segment = await fetch(new URL(firstSegment as string, variant?.uri).href);
+    await segment.arrayBuffer();
+    expect(segment.status).toBe(200);
+    expect(segment.headers.get('x-cache')).toMatch(/^Hit from edge-/);
+
+    const again = await admin.api.post('/v1/admin/edge/preposition', { titles: 5, openingSec: 6 });
+    expect(again.status).toBe(200);
+    for (const edge of again.body.edges) expect(edge.filled).toBe(0);
+  });
+
+  it('is for administrators only, and refuses a malformed request with 400', async () => {
+    const viewer = await newViewer('standard');
+    expectError(await viewer.user.api.post('/v1/admin/edge/preposition', {}), 403, 'FORBIDDEN');
+    const admin = await env.api.admin();
+    expectError(await admin.api.post('/v1/admin/edge/preposition', { titles: 0 }), 400, 'INVALID_REQUEST');
+    expectError(
+      await admin.api.post('/v1/admin/edge/preposition', { everything: true }),
+      400,
+      'INVALID_REQUEST',
+    );
+  });
 });

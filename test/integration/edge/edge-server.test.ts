@@ -8,10 +8,10 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
-  EDGE_REVOKED_VALUE,
   edgeKeyEntry,
   edgePath,
   edgeRevocationEntry,
+  edgeRevocationValue,
   signEdgeToken,
 } from '#contracts/edge.ts';
 import { type LocalEdge, startEdge } from '#local/edge/edge-server.ts';
@@ -282,7 +282,7 @@ describe('local edge', () => {
     const edge = await edgeNamed('edge-a');
     await get(edge, tokenPath('index_720p_000000001.cmfv'));
 
-    kvs.put(edgeRevocationEntry(SESSION), EDGE_REVOKED_VALUE);
+    kvs.put(edgeRevocationEntry(SESSION), edgeRevocationValue(Math.floor(Date.now() / 1000) + 3600));
     const { response } = await get(edge, tokenPath('index_720p_000000001.cmfv'));
 
     expect(response.status).toBe(403);

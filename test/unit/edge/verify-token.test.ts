@@ -6,11 +6,11 @@ import { randomBytes } from 'node:crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
 import {
   EDGE_REASON_HEADER,
-  EDGE_REVOKED_VALUE,
   type EdgeDenyReason,
   edgeKeyEntry,
   edgePath,
   edgeRevocationEntry,
+  edgeRevocationValue,
   type SignEdgeTokenInput,
   signEdgeToken,
 } from '#contracts/edge.ts';
@@ -220,13 +220,13 @@ describe('edge token function', () => {
     });
 
     it('refuses every request of a revoked session as revoked', async () => {
-      kvs.put(edgeRevocationEntry(SESSION), EDGE_REVOKED_VALUE);
+      kvs.put(edgeRevocationEntry(SESSION), edgeRevocationValue(NOW_SEC + 3600));
 
       expectRefused(await fetchAt(edgePath(token(), media('hls/index_360p_000000002.cmfv'))), 'revoked');
     });
 
     it('keeps serving other sessions when one is revoked', async () => {
-      kvs.put(edgeRevocationEntry('sess-other'), EDGE_REVOKED_VALUE);
+      kvs.put(edgeRevocationEntry('sess-other'), edgeRevocationValue(NOW_SEC + 3600));
 
       expectForwardedTo(
         await fetchAt(edgePath(token(), media('hls/index.m3u8'))),

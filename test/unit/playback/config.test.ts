@@ -1,7 +1,12 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ENV } from '#contracts/env.ts';
-import { apiBaseUrl, edgePathways } from '../../../lambdas/playback/adapters/config.ts';
+import {
+  apiBaseUrl,
+  edgePathwaySource,
+  edgeSigningKeys,
+  pathwaysFrom,
+} from '../../../lambdas/playback/adapters/config.ts';
 
 const saved = { ...process.env };
 afterEach(() => {
@@ -43,13 +48,13 @@ describe('the API base URL handed to players', () => {
 });
 
 describe('the edge pathways setting', () => {
-  it('reads the JSON list, trimming trailing slashes', () => {
+  it('reads the JSON list, trimming trailing slashes', async () => {
     process.env[ENV.EDGE_PATHWAYS] = JSON.stringify([
       { id: 'edge-a', baseUrl: 'https://a.test/' },
       { id: 'edge-b', baseUrl: 'http://127.0.0.1:8081' },
     ]);
 
-    expect(edgePathways()).toEqual([
+    expect(await edgePathwaySource()()).toEqual([
       { id: 'edge-a', baseUrl: 'https://a.test' },
       { id: 'edge-b', baseUrl: 'http://127.0.0.1:8081' },
     ]);
@@ -70,6 +75,62 @@ describe('the edge pathways setting', () => {
   ])('fails loudly at load on %s', (_, raw) => {
     process.env[ENV.EDGE_PATHWAYS] = raw;
 
-    expect(() => edgePathways()).toThrow(ENV.EDGE_PATHWAYS);
+    expect(() => edgePathwaySource()).toThrow(ENV.EDGE_PATHWAYS);
+  });
+
+  it('fails loudly at load when neither the value nor its SSM parameter is set', () => {
+    delete process.env[ENV.EDGE_PATHWAYS];
+    delete process.env[ENV.EDGE_PATHWAYS_PARAMETER];
+
+    expect(() => edgePathwaySource()).toThrow(
+      `Neither ${ENV.EDGE_PATHWAYS} nor ${ENV.EDGE_PATHWAYS_PARAMETER} is set`,
+    );
+  });
+});
+
+describe('pathways from a parameter that may change', () => {
+  const A = JSON.stringify([{ id: 'edge-a', baseUrl: 'https://a.test' }]);
+  const B = JSON.stringify([{ id: 'edge-b', baseUrl: 'https://b.test' }]);
+
+  it('are read per request and parsed again only when the text changes', async () => {
+    let text = A;
+    let loads = 0;
+    const pathways = pathwaysFrom(async () => {
+      loads += 1;
+      return text;
+    }, 'SSM parameter /showrunner/edge/pathways');
+
+    const first = await pathways();
+    const again = await pathways();
+    text = B;
+    const changed = await pathways();
+
+    expect(loads).toBe(3);
+    expect(again).toBe(first);
+    expect(changed).toEqual([{ id: 'edge-b', baseUrl: 'https://b.test' }]);
+  });
+
+  it('fail the request, naming the parameter, when the text is not a pathway list', async () => {
+    const pathways = pathwaysFrom(async () => '[]', 'SSM parameter /showrunner/edge/pathways');
+
+    await expect(pathways()).rejects.toThrow('SSM parameter /showrunner/edge/pathways is invalid');
+  });
+});
+
+describe('the signing keys setting', () => {
+  it('is the key in the environment when there is one (the local platform)', async () => {
+    process.env[ENV.EDGE_KEY_ID] = 'local-1';
+    process.env[ENV.EDGE_KEY_SECRET] = 'A'.repeat(43).concat('=');
+
+    expect((await edgeSigningKeys().current()).kid).toBe('local-1');
+  });
+
+  it('fails loudly at load when neither the key nor the secret ARN is set', () => {
+    delete process.env[ENV.EDGE_KEY_ID];
+    delete process.env[ENV.EDGE_KEY_SECRET_ARN];
+
+    expect(() => edgeSigningKeys()).toThrow(
+      `Neither ${ENV.EDGE_KEY_ID} nor ${ENV.EDGE_KEY_SECRET_ARN} is set`,
+    );
   });
 });

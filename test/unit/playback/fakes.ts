@@ -10,8 +10,12 @@ import type {
   MediaStore,
   Pathway,
   PlaybackSession,
+  PlayedAsset,
+  Popularity,
+  PopularTitle,
   ProfileDirectory,
   ProfileFacts,
+  ResumePositions,
   Revocations,
   SessionStore,
   SigningKey,
@@ -243,8 +247,16 @@ export class FakeSessions implements SessionStore {
 
 export class FakeRevocations implements Revocations {
   readonly revoked: string[] = [];
-  async revoke(sessionId: string): Promise<void> {
+  /** Session id → the epoch its revocation lasts until (the latest one given). */
+  readonly until = new Map<string, number>();
+  async revoke(sessionId: string, untilEpoch: number): Promise<void> {
     this.revoked.push(sessionId);
+    this.until.set(sessionId, untilEpoch);
+  }
+  async sweep(nowEpoch: number): Promise<number> {
+    const expired = [...this.until].filter(([, until]) => until <= nowEpoch).map(([id]) => id);
+    for (const id of expired) this.until.delete(id);
+    return expired.length;
   }
 }
 
@@ -274,4 +286,36 @@ export class FakeClock {
 export function sequentialIds(prefix = 'sess'): { sessionId: () => string } {
   let n = 0;
   return { sessionId: () => `${prefix}-${++n}` };
+}
+
+/** History's resume positions by `account|profile|title`; `failing` makes every lookup throw. */
+export class FakeResume implements ResumePositions {
+  readonly positions = new Map<string, number>();
+  failing = false;
+  set(accountId: string, profileId: string, titleId: string, positionSec: number): void {
+    this.positions.set(`${accountId}|${profileId}|${titleId}`, positionSec);
+  }
+  async positionOf(accountId: string, profileId: string, titleId: string): Promise<number> {
+    if (this.failing) throw new Error('history is down');
+    return this.positions.get(`${accountId}|${profileId}|${titleId}`) ?? 0;
+  }
+}
+
+/** Playback starts as recorded, with the same per-day sums the table keeps. */
+export class FakePopularity implements Popularity {
+  readonly starts: { asset: PlayedAsset; day: string }[] = [];
+  failing = false;
+  async recordStart(asset: PlayedAsset, at: Date): Promise<void> {
+    if (this.failing) throw new Error('table is down');
+    this.starts.push({ asset, day: at.toISOString().slice(0, 10) });
+  }
+  async startsOn(days: readonly string[]): Promise<PopularTitle[]> {
+    const byTitle = new Map<string, PopularTitle>();
+    for (const { asset, day } of this.starts) {
+      if (!days.includes(day)) continue;
+      const seen = byTitle.get(asset.titleId);
+      byTitle.set(asset.titleId, { ...asset, starts: (seen?.starts ?? 0) + 1 });
+    }
+    return [...byTitle.values()];
+  }
 }

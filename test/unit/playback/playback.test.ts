@@ -18,7 +18,9 @@ import {
   FakeEdgeHealth,
   FakeEntitlements,
   FakeMedia,
+  FakePopularity,
   FakeProfiles,
+  FakeResume,
   FakeRevocations,
   FakeSessions,
   fixedKeys,
@@ -41,6 +43,8 @@ let clock: FakeClock;
 let revocations: FakeRevocations;
 let health: FakeEdgeHealth;
 let ids: ReturnType<typeof sequentialIds>;
+let resume: FakeResume;
+let popularity: FakePopularity;
 
 beforeEach(() => {
   profiles = new FakeProfiles();
@@ -52,6 +56,8 @@ beforeEach(() => {
   revocations = new FakeRevocations();
   health = new FakeEdgeHealth();
   ids = sequentialIds();
+  resume = new FakeResume();
+  popularity = new FakePopularity();
   profiles.add(ACCOUNT, 'p1', 'adult');
   profiles.add(ACCOUNT, 'kid', 'kids');
   titles.movie('movie-1');
@@ -68,6 +74,8 @@ const ports = () => ({
   keys: fixedKeys(KEY),
   clock,
   ids,
+  resume,
+  popularity,
 });
 const start = (request: Partial<StartPlaybackRequest> = {}, viewer = US) =>
   startPlayback(ports(), viewer, { profileId: 'p1', titleId: 'movie-1', ...request }, API);
@@ -117,6 +125,47 @@ describe('starting playback', () => {
     const nowEpoch = Math.floor(clock.now().getTime() / 1000);
     expect(sessions.sessions.get('sess-1')?.tokenExpiresAtEpoch).toBe(nowEpoch + 600 + TOKEN_GRACE_SEC);
     expect(tokenOf(started.manifestUrl)).toContain(`.${nowEpoch + 600 + TOKEN_GRACE_SEC}.`);
+  });
+
+  it('resumes where the profile left off in history, in whole seconds', async () => {
+    resume.set(ACCOUNT, 'p1', 'movie-1', 321.7);
+    resume.set(ACCOUNT, 'kid', 'movie-1', 99);
+
+    expect((await start()).resumeAtSec).toBe(321);
+  });
+
+  it('starts at 0 when history fails, or its position is past the end of the asset', async () => {
+    resume.set(ACCOUNT, 'p1', 'movie-1', 600);
+    expect((await start()).resumeAtSec).toBe(0);
+
+    entitlements.plan(ACCOUNT, 'premium');
+    resume.failing = true;
+    resume.set(ACCOUNT, 'p1', 'movie-1', 120);
+    expect((await start()).resumeAtSec).toBe(0);
+  });
+
+  it('counts the start for prepositioning, with the asset it played', async () => {
+    await start();
+
+    expect(popularity.starts).toEqual([
+      {
+        asset: {
+          titleId: 'movie-1',
+          assetId: 'asset-1',
+          manifestKey: 'media/movie-1/asset-1/hls/index.m3u8',
+        },
+        day: clock.now().toISOString().slice(0, 10),
+      },
+    ]);
+  });
+
+  it('plays even when the start cannot be counted, and counts no refused start', async () => {
+    popularity.failing = true;
+    await expect(start()).resolves.toMatchObject({ sessionId: 'sess-1' });
+
+    popularity.failing = false;
+    await expect(start()).rejects.toMatchObject({ code: 'STREAM_LIMIT_REACHED' });
+    expect(popularity.starts).toEqual([]);
   });
 
   describe('refusals, in the order the checks run', () => {
@@ -409,6 +458,16 @@ describe('ending playback', () => {
       endedAt: clock.now().toISOString(),
     });
     expect(revocations.revoked).toEqual([started.sessionId]);
+  });
+
+  it("revokes until the session's tokens expire anyway, so the entry can be swept then", async () => {
+    const started = await start();
+    const tokenExpiresAtEpoch = sessions.sessions.get(started.sessionId)?.tokenExpiresAtEpoch;
+
+    await endPlayback({ sessions, revocations, clock }, ACCOUNT, started.sessionId);
+
+    expect(tokenExpiresAtEpoch).toBeGreaterThan(clock.now().getTime() / 1000);
+    expect(revocations.until.get(started.sessionId)).toBe(tokenExpiresAtEpoch);
   });
 
   it("answers 404 SESSION_NOT_FOUND for another account's session and leaves it playing", async () => {
