@@ -342,51 +342,38 @@ export async function startEdge(options: EdgeOptions): Promise<LocalEdge> {
       write(req, res, 405, { ...CORS_HEADERS, allow: 'GET, HEAD, OPTIONS', via }, Buffer.alloc(0));
       return;
     }
+    await serveOrFail(req, res, result.request.uri);
+  }
+
+  /** Serves `uri` from the cache or the origin; an unreachable origin is a 502, as on CloudFront. */
+  async function serveOrFail(req: IncomingMessage, res: ServerResponse, uri: string): Promise<void> {
     try {
-      await serveFromEdge(req, res, result.request.uri);
+      await serveFromEdge(req, res, uri);
     } catch (error) {
       counters.errors += 1;
       console.error(`[${options.name}] origin fetch failed: ${(error as Error).message}`);
-      if (!res.headersSent) {
-        write(
-          req,
-          res,
-          502,
-          { ...CORS_HEADERS, 'x-cache': `Error from ${options.name}`, via },
-          Buffer.alloc(0),
-        );
-      }
+      if (!res.headersSent) errorAnswer(req, res, 502);
     }
+  }
+
+  function errorAnswer(req: IncomingMessage, res: ServerResponse, status: number): void {
+    write(
+      req,
+      res,
+      status,
+      { ...CORS_HEADERS, 'x-cache': `Error from ${options.name}`, via },
+      Buffer.alloc(0),
+    );
   }
 
   /** A tier without a function (the shield): `/media/…` straight from the cache or the origin. */
   async function handleShieldRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const uri = (req.url ?? '/').split('?')[0] ?? '/';
     if ((req.method !== 'GET' && req.method !== 'HEAD') || !uri.startsWith('/media/')) {
-      write(
-        req,
-        res,
-        404,
-        { ...CORS_HEADERS, 'x-cache': `Error from ${options.name}`, via },
-        Buffer.alloc(0),
-      );
+      errorAnswer(req, res, 404);
       return;
     }
-    try {
-      await serveFromEdge(req, res, uri);
-    } catch (error) {
-      counters.errors += 1;
-      console.error(`[${options.name}] origin fetch failed: ${(error as Error).message}`);
-      if (!res.headersSent) {
-        write(
-          req,
-          res,
-          502,
-          { ...CORS_HEADERS, 'x-cache': `Error from ${options.name}`, via },
-          Buffer.alloc(0),
-        );
-      }
-    }
+    await serveOrFail(req, res, uri);
   }
 
   async function warm(uris: readonly string[]): Promise<WarmReport> {
