@@ -43,6 +43,14 @@ export class PayloadTooLargeError extends DomainError {
   }
 }
 
+/** A dependency the request needs is not there yet (a stack not deployed): retry later. */
+export class ServiceUnavailableError extends DomainError {
+  constructor(code: string, message: string, options?: { cause?: unknown }) {
+    super(code, message, 503, options);
+    this.name = 'ServiceUnavailableError';
+  }
+}
+
 /**
  * A pipeline step found something wrong with what an earlier step produced: our fault. The
  * Lambda runtime reports only `errorType` (the name) and `errorMessage` to Step Functions, so

@@ -19,6 +19,7 @@ import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { z } from 'zod';
 import { ENV, type EnvName } from '#contracts/env.ts';
 import { optionalEnv, requireEnv } from '#shared/env.ts';
+import { ServiceUnavailableError } from '#shared/errors.ts';
 import { PATHWAY_ID } from '../domain/master-playlist.ts';
 import type { Pathway, SigningKeys } from '../domain/ports.ts';
 import { staticSigningKeys } from './env-signing-keys.ts';
@@ -98,11 +99,33 @@ export function edgeSigningKeys(): SigningKeys {
   }, secretArn);
 }
 
-/** An SSM parameter's value, cached for `EDGE_CONFIG_MAX_AGE_SEC`; a missing one is an error. */
+/**
+ * An SSM parameter's value, cached for `EDGE_CONFIG_MAX_AGE_SEC`. A missing one means the edge
+ * stack has not been deployed yet (it writes them): 503 EDGE_NOT_READY, not a 500.
+ */
 export async function parameterValue(name: string): Promise<string> {
-  const value = await getParameter(name, { maxAge: EDGE_CONFIG_MAX_AGE_SEC });
-  if (value === undefined) throw new Error(`The SSM parameter ${name} has no value.`);
+  let value: string | undefined;
+  try {
+    value = await getParameter(name, { maxAge: EDGE_CONFIG_MAX_AGE_SEC });
+  } catch (error) {
+    if (!isParameterNotFound(error)) throw error;
+  }
+  if (value === undefined) {
+    throw new ServiceUnavailableError(
+      'EDGE_NOT_READY',
+      'The delivery edge is not deployed yet: try again once the edge stack is up.',
+      { cause: new Error(`The SSM parameter ${name} does not exist.`) },
+    );
+  }
   return value;
+}
+
+/** SSM's ParameterNotFound, as the SDK throws it or as Powertools wraps it. */
+function isParameterNotFound(error: unknown): boolean {
+  for (let e = error as { name?: string; cause?: unknown } | undefined; e; e = e.cause as typeof e) {
+    if (e.name === 'ParameterNotFound') return true;
+  }
+  return false;
 }
 
 /** `preferred`, or fails loudly at module load naming both ways to configure the need. */

@@ -1,10 +1,13 @@
+import { GetParameterCommand, ParameterNotFound, SSMClient } from '@aws-sdk/client-ssm';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ENV } from '#contracts/env.ts';
 import {
   apiBaseUrl,
   edgePathwaySource,
   edgeSigningKeys,
+  parameterValue,
   pathwaysFrom,
 } from '../../../lambdas/playback/adapters/config.ts';
 
@@ -132,5 +135,38 @@ describe('the signing keys setting', () => {
     expect(() => edgeSigningKeys()).toThrow(
       `Neither ${ENV.EDGE_KEY_ID} nor ${ENV.EDGE_KEY_SECRET_ARN} is set`,
     );
+  });
+});
+
+describe('an edge parameter the edge stack has not written yet', () => {
+  // SSM has no emulator on this machine: its client is mocked here, in this adapter's own test.
+  const ssm = mockClient(SSMClient);
+  afterEach(() => ssm.reset());
+
+  it('is a 503 EDGE_NOT_READY naming nothing secret, not a 500', async () => {
+    ssm
+      .on(GetParameterCommand)
+      .rejects(new ParameterNotFound({ message: 'not found', $metadata: { httpStatusCode: 400 } }));
+
+    await expect(parameterValue('/showrunner/edge/not-yet')).rejects.toMatchObject({
+      code: 'EDGE_NOT_READY',
+      status: 503,
+    });
+  });
+
+  it('answers the value when it exists', async () => {
+    ssm.on(GetParameterCommand).resolves({ Parameter: { Name: '/showrunner/edge/there', Value: '[]' } });
+
+    await expect(parameterValue('/showrunner/edge/there')).resolves.toBe('[]');
+  });
+
+  it('passes other SSM failures on as they are', async () => {
+    ssm
+      .on(GetParameterCommand)
+      .rejects(Object.assign(new Error('denied'), { name: 'AccessDeniedException' }));
+
+    await expect(parameterValue('/showrunner/edge/forbidden')).rejects.toMatchObject({
+      name: expect.not.stringMatching(/ServiceUnavailable/),
+    });
   });
 });
