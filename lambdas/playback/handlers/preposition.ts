@@ -14,7 +14,7 @@ const ports = prepositionPorts();
 
 export const handler = httpHandler(async ({ event, body }, context) => {
   requireAdmin(event);
-  const request = parseWith(prepositionRequestSchema, body ?? {});
+  const request = parseWith(prepositionRequestSchema, body);
   const report = await prepositionTitles(await ports(), {
     ...PREPOSITION_DEFAULTS,
     ...request,

@@ -91,6 +91,7 @@ const SAMPLE_BODIES: Record<string, () => Record<string, unknown>> = {
     durationSec: 600,
     clientTs: Date.now(),
   }),
+  'POST /v1/admin/edge/preposition': () => ({ titles: 5, openingSec: 6, days: 1 }),
 };
 
 function sampleBody(route: RouteDeclaration): Record<string, unknown> | undefined {
