@@ -51,6 +51,7 @@ import { LOCAL_REGION } from '../local/assembly.ts';
 import { adminFromEnv } from '../local/defaults.ts';
 import { LOCAL_CREDENTIALS } from '../local/emulators/dynamodb.ts';
 import { type Platform, startPlatform } from '../local/platform.ts';
+import { onFreePorts } from '../test/support/platform.ts';
 
 const TARGET = 3;
 const CONNECTIONS = positiveIntEnv('BENCH_CONNECTIONS', 50);
@@ -746,15 +747,7 @@ async function main(): Promise<void> {
       `${SLICES} × ${SLICE_SECONDS} s per side`,
   );
   const startedAt = performance.now();
-  const platform = await startPlatform({
-    dataDir,
-    gatewayPort: 0,
-    mediaPort: 0,
-    s3Port: 0,
-    dynamoPort: 0,
-    admin,
-    log: (m) => say(`platform: ${m}`),
-  });
+  const platform = await startPlatform(onFreePorts(dataDir, { admin, log: (m) => say(`platform: ${m}`) }));
   say(
     `platform up in ${((performance.now() - startedAt) / 1000).toFixed(1)} s at ${platform.info.gatewayUrl}`,
   );

@@ -32,9 +32,11 @@ import type { Ladder } from '../lambdas/contracts/media.ts';
 import { probeMedia } from '../lambdas/media-pipeline/adapters/media-probe.ts';
 import { planLadder } from '../lambdas/media-pipeline/domain/ladder.ts';
 import { validateSource } from '../lambdas/media-pipeline/domain/validation.ts';
+import { adminFromEnv } from '../local/defaults.ts';
 import { type Platform, startPlatform } from '../local/platform.ts';
 import { makeClip } from '../test/support/clips.ts';
 import { fileRangeReader } from '../test/support/file-range-reader.ts';
+import { onFreePorts } from '../test/support/platform.ts';
 
 const TARGET = 1.25;
 const ROUNDS = positiveIntEnv('BENCH_ROUNDS', 2);
@@ -435,14 +437,9 @@ async function main(): Promise<void> {
 
     say('starting the platform');
     t = performance.now();
-    platform = await startPlatform({
-      dataDir: join(dir, 'data'),
-      gatewayPort: 0,
-      mediaPort: 0,
-      s3Port: 0,
-      dynamoPort: 0,
-      log: (m) => say(`platform: ${m}`),
-    });
+    platform = await startPlatform(
+      onFreePorts(join(dir, 'data'), { admin: adminFromEnv(), log: (m) => say(`platform: ${m}`) }),
+    );
     const platformStartSec = sec(performance.now() - t);
     const probes = instrument(platform);
 

@@ -16,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingest } from '../../cli/ingest-client.ts';
 import type { LocalEdge } from '../../local/edge/edge-server.ts';
 import type { Platform } from '../../local/platform.ts';
-import { type Api, apiClient } from '../support/api.ts';
+import { type Api, apiClient, waitUntilPlayable } from '../support/api.ts';
 import { openHlsPlayer, type PlayerBrowser } from '../support/browser.ts';
 import { makeClip } from '../support/clips.ts';
 import { startPlatformAndBrowser } from '../support/platform.ts';
@@ -56,14 +56,7 @@ beforeAll(async () => {
   });
   expect(job.status, job.reason).toBe('READY');
   titleId = job.titleId;
-  const admin = await api.admin();
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const title = await admin.api.get(`/v1/titles/${titleId}`, undefined, { 'x-viewer-country': 'US' });
-    if (title.status === 200 && title.body.playable === true) break;
-    if (Date.now() > deadline) throw new Error(`Title never became playable: ${JSON.stringify(title.body)}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
+  await waitUntilPlayable(api, titleId);
 }, 300_000);
 
 afterAll(async () => {

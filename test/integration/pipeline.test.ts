@@ -11,7 +11,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingest } from '../../cli/ingest-client.ts';
 import { DEFAULT_ADMIN } from '../../local/defaults.ts';
 import { type Platform, startPlatform } from '../../local/platform.ts';
+import { apiClient, waitUntilPlayable } from '../support/api.ts';
 import { makeAudioOnly, makeClip, makeEmptyFile, makeTextFile, makeTruncated } from '../support/clips.ts';
+import { onFreePorts } from '../support/platform.ts';
 
 const run = promisify(execFile);
 let platform: Platform;
@@ -19,15 +21,7 @@ let dir: string;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'showrunner-pipeline-'));
-  platform = await startPlatform({
-    dataDir: join(dir, 'data'),
-    gatewayPort: 0,
-    mediaPort: 0,
-    s3Port: 0,
-    dynamoPort: 0,
-    log: () => undefined,
-    admin: { ...DEFAULT_ADMIN },
-  });
+  platform = await startPlatform(onFreePorts(join(dir, 'data')));
 });
 
 afterAll(async () => {
@@ -76,16 +70,11 @@ describe('encode pipeline on the embedded platform', () => {
     const file = await makeClip(dir, { width: 640, height: 360, durationSec: 2, audio: true });
     const job = await ingestFile(file, 'Attached');
     expect(job.status).toBe('READY');
-    const auth = await adminAuth();
-    let title: { playable?: boolean; durationSec?: number } = {};
     // The Asset Published event reaches the catalog asynchronously, as on AWS.
-    for (let attempt = 0; attempt < 50 && !title.playable; attempt++) {
-      const response = await fetch(`${platform.info.gatewayUrl}/v1/titles/${job.titleId}`, {
-        headers: { ...auth, 'x-viewer-country': 'US' },
-      });
-      title = (await response.json()) as typeof title;
-      if (!title.playable) await new Promise((r) => setTimeout(r, 100));
-    }
+    const title = await waitUntilPlayable(apiClient(platform.info.gatewayUrl), job.titleId, {
+      timeoutMs: 5000,
+      pollMs: 100,
+    });
     expect(title).toMatchObject({ playable: true, durationSec: job.asset?.durationSec });
   });
 

@@ -1,15 +1,15 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { probeMedia } from '#media-pipeline/adapters/media-probe.ts';
 import { s3RangeReader } from '#media-pipeline/adapters/s3-range-reader.ts';
 import { validateSource } from '#media-pipeline/domain/validation.ts';
 import { makeClip } from '../support/clips.ts';
 import { fileRangeReader } from '../support/file-range-reader.ts';
+import { s3rverClient, startS3rver } from '../support/s3rver.ts';
 
 const BUCKET = 'ingest';
 
@@ -17,45 +17,11 @@ let dir: string;
 let server: ChildProcess | undefined;
 let s3: S3Client;
 
-/**
- * s3rver in a child process: it needs `--openssl-legacy-provider` on current Node, a flag that
- * cannot be turned on inside the test worker. Port 0 lets the OS pick; s3rver prints the one it got.
- */
-async function startS3rver(directory: string): Promise<{ process: ChildProcess; port: number }> {
-  const bin = createRequire(import.meta.url).resolve('s3rver/bin/s3rver.js');
-  const child = spawn(
-    process.execPath,
-    ['--openssl-legacy-provider', bin, '--directory', directory, '--port', '0', '--silent'],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  const port = await new Promise<number>((resolve, reject) => {
-    let output = '';
-    const onData = (data: Buffer) => {
-      output += data.toString();
-      const match = /listening on [^:\s]+:(\d+)/.exec(output);
-      if (match?.[1] !== undefined) resolve(Number(match[1]));
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`s3rver exited with ${code}: ${output}`)));
-    child.once('error', reject);
-  });
-  return { process: child, port };
-}
-
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'showrunner-s3-range-'));
   const started = await startS3rver(join(dir, 's3'));
   server = started.process;
-  s3 = new S3Client({
-    endpoint: `http://127.0.0.1:${started.port}`,
-    region: 'us-east-1',
-    forcePathStyle: true,
-    credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
-    // s3rver predates S3's default integrity checksums.
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-  });
+  s3 = s3rverClient(started.port);
   await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
 });
 

@@ -16,6 +16,7 @@ import { type Platform, startPlatform } from '../../local/platform.ts';
 import { makeTitleCardClip } from '../../local/seed/clip.ts';
 import { createTitleBody, DEMO_CATALOG, type DemoTitle, isLiveIn } from '../../local/seed/demo-catalog.ts';
 import { SEED_JOURNAL, SEED_MARKER, type SeedOptions, seedDemoCatalog } from '../../local/seed/seed.ts';
+import { onFreePorts } from '../support/platform.ts';
 
 const run = promisify(execFile);
 
@@ -114,15 +115,7 @@ describe('seeding the demo catalog', () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'showrunner-seed-'));
-    platform = await startPlatform({
-      dataDir: join(dir, 'data'),
-      gatewayPort: 0,
-      mediaPort: 0,
-      s3Port: 0,
-      dynamoPort: 0,
-      admin,
-      log: () => undefined,
-    });
+    platform = await startPlatform(onFreePorts(join(dir, 'data'), { admin }));
     const email = 'viewer@seed.test';
     const password = 'viewer-password';
     await call('POST', '/v1/auth/signup', { body: { email, password, country: 'US' }, expect: 201 });

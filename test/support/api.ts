@@ -12,6 +12,7 @@ import { errorBodySchema } from '../../lambdas/contracts/api/common.ts';
 import type { TokensResponse } from '../../lambdas/contracts/api/identity.ts';
 import { DEFAULT_ADMIN } from '../../local/defaults.ts';
 import { type Platform, startPlatform } from '../../local/platform.ts';
+import { onFreePorts } from './platform.ts';
 
 // Answers are whatever the server sent: tests read them like JSON documents.
 // biome-ignore lint/suspicious/noExplicitAny: a decoded JSON body, asserted on by the tests
@@ -175,6 +176,28 @@ export function fromNow(ms: number): string {
 
 export const DAY_MS = 24 * 3600 * 1000;
 
+/**
+ * Polls `GET /v1/titles/{titleId}` as the administrator until the catalog says `playable`: the
+ * catalog attaches a READY asset when the "Asset Published" event reaches it, asynchronously as on
+ * AWS. Answers the title; throws with the last answer when `timeoutMs` passes first.
+ */
+export async function waitUntilPlayable(
+  api: Api,
+  titleId: string,
+  options: { country?: string; timeoutMs?: number; pollMs?: number } = {},
+): Promise<Json> {
+  const admin = await api.admin();
+  const deadline = Date.now() + (options.timeoutMs ?? 30_000);
+  for (;;) {
+    const title = await admin.api.get(`/v1/titles/${titleId}`, undefined, {
+      'x-viewer-country': options.country ?? 'US',
+    });
+    if (title.status === 200 && title.body.playable === true) return title.body;
+    if (Date.now() > deadline) throw new Error(`Title never became playable: ${JSON.stringify(title.body)}`);
+    await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 200));
+  }
+}
+
 export interface ApiPlatform {
   platform: Platform;
   api: Api;
@@ -193,15 +216,7 @@ export async function startApiPlatform(name: string): Promise<ApiPlatform> {
   const logs: string[] = [];
   let platform: Platform;
   try {
-    platform = await startPlatform({
-      dataDir: join(dir, 'data'),
-      gatewayPort: 0,
-      mediaPort: 0,
-      s3Port: 0,
-      dynamoPort: 0,
-      log: (message) => logs.push(message),
-      admin: { ...DEFAULT_ADMIN },
-    });
+    platform = await startPlatform(onFreePorts(join(dir, 'data'), { log: (message) => logs.push(message) }));
   } catch (error) {
     rmSync(dir, { recursive: true, force: true });
     throw error;

@@ -16,7 +16,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingest } from '../../../cli/ingest-client.ts';
 import type { Maturity } from '../../../lambdas/contracts/api/common.ts';
 import { EDGE_REASON_HEADER } from '../../../lambdas/contracts/edge.ts';
-import { type ApiPlatform, expectError, startApiPlatform, type TestUser } from '../../support/api.ts';
+import {
+  type ApiPlatform,
+  expectError,
+  startApiPlatform,
+  type TestUser,
+  waitUntilPlayable,
+} from '../../support/api.ts';
 import { makeClip } from '../../support/clips.ts';
 
 let env: ApiPlatform;
@@ -129,14 +135,7 @@ beforeAll(async () => {
   expect(job.status, job.reason).toBe('READY');
   titleId = job.titleId;
   // The catalog attaches the asset when it hears of the READY job: wait until it says so.
-  const admin = await env.api.admin();
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const title = await admin.api.get(`/v1/titles/${titleId}`, undefined, { 'x-viewer-country': 'US' });
-    if (title.status === 200 && title.body.playable === true) break;
-    if (Date.now() > deadline) throw new Error(`Title never became playable: ${JSON.stringify(title.body)}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
+  await waitUntilPlayable(env.api, titleId);
 }, 300_000);
 
 afterAll(async () => {

@@ -5,15 +5,14 @@
  * KeyValueStore file. The edge function itself (`edge/verify-token.js`) checks what the master
  * playlist hands out.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
-import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { edgeKeyEntry, edgeRevocationEntry } from '#contracts/edge.ts';
 import { ENV } from '#contracts/env.ts';
@@ -30,6 +29,7 @@ import {
 } from '../../../local/edge/function-runner.ts';
 import { LocalKeyValueStore } from '../../../local/edge/key-value-store.ts';
 import { startTestDynamo, type TestDynamo } from '../../support/dynamo.ts';
+import { s3rverClient, startS3rver } from '../../support/s3rver.ts';
 import { FakeCatalog, FakeEntitlements, FakeProfiles, KEY, MASTER } from '../../unit/playback/fakes.ts';
 import { type FakeLambda, startFakeLambda } from '../history/fake-lambda.ts';
 import { type ApiHandler, type ApiRequest, apiEvent, call, lambdaContext } from '../profiles/api-event.ts';
@@ -63,14 +63,7 @@ beforeAll(async () => {
   const started = await startS3rver(join(dir, 's3'));
   s3rver = started.process;
   process.env.AWS_ENDPOINT_URL_S3 = `http://127.0.0.1:${started.port}`;
-  s3 = new S3Client({
-    endpoint: process.env.AWS_ENDPOINT_URL_S3,
-    region: 'us-east-1',
-    forcePathStyle: true,
-    credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-  });
+  s3 = s3rverClient(started.port);
   await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
   await s3.send(
     new PutObjectCommand({ Bucket: BUCKET, Key: 'media/movie-1/asset-1/hls/index.m3u8', Body: MASTER }),
@@ -538,27 +531,4 @@ async function startHealthEdge(): Promise<{ server: Server; healthy: boolean }> 
 
 function port(server: Server): number {
   return (server.address() as AddressInfo).port;
-}
-
-/** s3rver in a child process: it needs `--openssl-legacy-provider`, which a worker cannot turn on. */
-async function startS3rver(directory: string): Promise<{ process: ChildProcess; port: number }> {
-  const bin = createRequire(import.meta.url).resolve('s3rver/bin/s3rver.js');
-  const child = spawn(
-    process.execPath,
-    ['--openssl-legacy-provider', bin, '--directory', directory, '--port', '0', '--silent'],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  const listening = await new Promise<number>((resolve, reject) => {
-    let output = '';
-    const onData = (data: Buffer) => {
-      output += data.toString();
-      const match = /listening on [^:\s]+:(\d+)/.exec(output);
-      if (match?.[1] !== undefined) resolve(Number(match[1]));
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`s3rver exited with ${code}: ${output}`)));
-    child.once('error', reject);
-  });
-  return { process: child, port: listening };
 }
