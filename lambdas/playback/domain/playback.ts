@@ -125,7 +125,8 @@ export async function startPlayback(
     tokenExpiresAtEpoch: nowEpoch + Math.ceil(asset.durationSec) + TOKEN_GRACE_SEC,
   };
   await claimStreamSlot(ports.sessions, viewer.accountId, entitlement.maxStreams, session, nowEpoch);
-  await ports.popularity
+  // The count is one more write: it runs while the token is signed and the resume point arrives.
+  const counted = ports.popularity
     .recordStart({ titleId: title.titleId, assetId: asset.assetId, manifestKey: asset.manifestKey }, now)
     .catch(() => undefined);
 
@@ -134,10 +135,11 @@ export async function startPlayback(
     sessionId: session.sessionId,
     expiresAt: session.tokenExpiresAtEpoch,
   });
+  const [resumeAtSec] = await Promise.all([resumeAt, counted]);
   return {
     sessionId: session.sessionId,
     manifestUrl: manifestUrl(apiBaseUrl, session.sessionId, token),
-    resumeAtSec: await resumeAt,
+    resumeAtSec,
     expiresAt: isoOf(session.expiresAtEpoch),
   };
 }
