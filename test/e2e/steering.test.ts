@@ -29,6 +29,8 @@ const STOP_AT_SECONDS = 2;
 const KEEP_PLAYING_SECONDS = 3;
 /** hls.js buffers 30 s ahead by default: keep the buffer short so the stop matters. */
 const MAX_BUFFER_SECONDS = 4;
+/** Time for data already received from the stopped edge to reach the media buffer. */
+const SETTLE_MS = 500;
 
 let dir: string;
 let platform: Platform;
@@ -107,13 +109,16 @@ describe('content steering in Chromium with hls.js', () => {
 
       const serving = servingEdge(platform.edges);
       const other = platform.edges.find((edge) => edge !== serving) as LocalEdge;
+      const otherRequestsAtStop = other.stats.requests;
+      await serving.stop();
+      // What the player holds once the stopped edge can send nothing more: a fragment that was
+      // arriving as the edge stopped is appended a moment later, so measure after that.
+      await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
       const bufferedEnd = await session.page.evaluate(() => {
         const { video } = (window as unknown as { __player: { video: HTMLVideoElement } }).__player;
         return video.buffered.length > 0 ? video.buffered.end(video.buffered.length - 1) : 0;
       });
-      const otherRequestsAtStop = other.stats.requests;
-      report('stopping', { serving: serving.name, currentTime: before.currentTime, bufferedEnd });
-      await serving.stop();
+      report('stopped', { serving: serving.name, currentTime: before.currentTime, bufferedEnd });
 
       const target = Math.max(before.currentTime + KEEP_PLAYING_SECONDS, bufferedEnd + 1);
       expect(target).toBeLessThan(CLIP_SECONDS - 1);
