@@ -5,7 +5,7 @@
 // runtime and Chromium through apt-get when running as root) and otherwise stops with the exact
 // command to run.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -40,13 +40,18 @@ function requireTool(name, check, aptPackages, instruction) {
   process.exit(1);
 }
 
-// 1. npm packages (Node 24 comes with them: the `node` devDependency).
+// 1. npm packages, exactly as locked (Node 24 comes with them: the `node` devDependency). The lock
+// is the install: `npm ci`, never `npm install`, so every machine gets the same tree. A lock that
+// does not match package.json is refused here with the fix, before npm's own longer message.
+lockMatchesManifest();
+const installedLock = join(root, 'node_modules', '.package-lock.json');
 if (
   !existsSync(join(root, 'node_modules', '.bin', 'node')) ||
-  !existsSync(join(root, 'node_modules', 'aws-cdk-lib'))
+  !existsSync(installedLock) ||
+  statSync(installedLock).mtimeMs < statSync(join(root, 'package-lock.json')).mtimeMs
 ) {
-  say('installing npm packages (npm install)');
-  execFileSync('npm', ['install', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
+  say('installing npm packages from package-lock.json (npm ci)');
+  execFileSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
 }
 const nodeBin = join(root, 'node_modules', '.bin', 'node');
 const nodeVersion = execFileSync(nodeBin, ['--version']).toString().trim();
@@ -89,4 +94,37 @@ if (chromiumOverride) {
     'Install Chromium: `sudo apt-get install chromium` (Debian; on Ubuntu, whose apt package is a snap, ' +
       'install Chromium or Chrome another way), or set SHOWRUNNER_CHROMIUM to a Chromium/Chrome executable.',
   );
+}
+
+/**
+ * Every dependency package.json names is in the lock with the same range; otherwise stop and say
+ * how to fix it (`npm ci` would refuse too, after deleting node_modules).
+ */
+function lockMatchesManifest() {
+  const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+  let lock;
+  try {
+    lock = JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8'));
+  } catch {
+    say('package-lock.json is missing or unreadable. Run `npm install` once and commit the lock it writes.');
+    process.exit(1);
+  }
+  const locked = lock.packages?.[''] ?? {};
+  const drift = [];
+  for (const field of ['dependencies', 'devDependencies', 'optionalDependencies']) {
+    const wanted = manifest[field] ?? {};
+    const have = locked[field] ?? {};
+    for (const name of new Set([...Object.keys(wanted), ...Object.keys(have)])) {
+      if (wanted[name] !== have[name])
+        drift.push(
+          `${field}.${name}: package.json ${wanted[name] ?? '(absent)'}, lock ${have[name] ?? '(absent)'}`,
+        );
+    }
+  }
+  if (drift.length > 0) {
+    say('package.json and package-lock.json disagree:');
+    for (const line of drift) say(`  ${line}`);
+    say('Run `npm install` to update the lock, then commit package.json and package-lock.json together.');
+    process.exit(1);
+  }
 }
