@@ -11,6 +11,8 @@ export default defineConfig({
     pool: 'forks',
     // s3rver (in the integration tests) needs OpenSSL's legacy provider on Node >= 17.
     execArgv: ['--openssl-legacy-provider'],
+    // Handlers under test would print an EMF line per invocation; the metrics test turns it back on.
+    env: { POWERTOOLS_METRICS_DISABLED: 'true' },
     projects: [
       { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
       {

@@ -6,12 +6,16 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { GATEWAY_ERRORS, ROUTES, type RouteDeclaration } from '../lambdas/contracts/routes.ts';
+import FindMyWay from 'find-my-way';
+import { GATEWAY_ERRORS, ROUTES } from '../lambdas/contracts/routes.ts';
 
 /** API Gateway refuses payloads above 10 MB before any function runs. */
 const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
 
-export type RouteInvoker = (route: RouteDeclaration, event: APIGatewayProxyEvent) => Promise<unknown>;
+/** What the gateway reads of a route declaration. */
+export type GatewayRoute = Pick<(typeof ROUTES)[number], 'method' | 'path' | 'function' | 'auth'>;
+
+export type RouteInvoker = (route: GatewayRoute, event: APIGatewayProxyEvent) => Promise<unknown>;
 
 /** Runs the TOKEN authorizer function; rejects when it throws (API Gateway's 401). */
 export type AuthorizerInvoker = (event: {
@@ -28,23 +32,58 @@ interface AuthorizerResult {
   context?: Record<string, string | number | boolean>;
 }
 
+type AuthorizerCache = Map<string, { result: AuthorizerResult; expires: number }>;
+
 /** API Gateway's default authorizer result cache: the policy per token, five minutes. */
 const AUTHORIZER_CACHE_MS = 5 * 60 * 1000;
 const API_ARN_PREFIX = 'arn:aws:execute-api:us-east-1:000000000000:local/prod';
+/**
+ * find-my-way refuses path parameters longer than 100 characters by default; API Gateway has
+ * no such limit below its URL length (8192), which Node's header limit bounds anyway.
+ */
+const MAX_PARAM_LENGTH = 8192;
 
-interface CompiledRoute {
-  route: RouteDeclaration;
-  pattern: RegExp;
-  params: string[];
+interface Router {
+  /** The route for this method and path, with its decoded path parameters. */
+  find(method: string, path: string): { route: GatewayRoute; params: Record<string, string> } | undefined;
+  /** Whether a route has this path under any method (405 rather than 404). */
+  hasPath(path: string): boolean;
 }
 
-function compile(route: RouteDeclaration): CompiledRoute {
-  const params: string[] = [];
-  const source = route.path.replace(/\{(\w+)\}/g, (_, name: string) => {
-    params.push(name);
-    return '([^/]+)';
-  });
-  return { route, pattern: new RegExp(`^${source}/?$`), params };
+/**
+ * The routes in a radix tree (`find-my-way`): `{name}` placeholders match one path segment,
+ * a trailing slash is ignored, and a static segment wins over a placeholder, as on API Gateway.
+ * A path that is not valid percent-encoding matches no route.
+ */
+function routerFor(routes: readonly GatewayRoute[]): Router {
+  const router = FindMyWay({ ignoreTrailingSlash: true, maxParamLength: MAX_PARAM_LENGTH });
+  const noop = () => undefined;
+  for (const route of routes) router.on(route.method, route.path.replace(/\{(\w+)\}/g, ':$1'), noop, route);
+  const methods = [...new Set(routes.map((route) => route.method))];
+  const find = (method: string, path: string) => {
+    const found = router.find(method as FindMyWay.HTTPMethod, path);
+    if (!found) return undefined;
+    const params: Record<string, string> = {};
+    for (const [name, value] of Object.entries(found.params)) {
+      // A placeholder stands for one whole segment: `/v1/titles//` is no title.
+      if (!value) return undefined;
+      params[name] = value;
+    }
+    return { route: found.store as GatewayRoute, params };
+  };
+  return {
+    find,
+    hasPath: (path) => methods.some((method) => find(method, path) !== undefined),
+  };
+}
+
+/**
+ * The path of the route that will run, for the method ARN the policy is checked against: built
+ * from the declaration, not taken from the request, because the router decodes the request path
+ * (`/v1/%61dmin/…` routes to `/v1/admin/…` and must meet the policy's Deny on `/v1/admin/*`).
+ */
+function resourcePath(route: GatewayRoute, params: Record<string, string>): string {
+  return route.path.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(params[name] ?? ''));
 }
 
 export interface GatewayOptions {
@@ -55,10 +94,10 @@ export interface GatewayOptions {
 }
 
 export function startGateway(options: GatewayOptions): Promise<Server> {
-  const routes = (ROUTES as readonly RouteDeclaration[]).map(compile);
-  const cache = new Map<string, { result: AuthorizerResult; expires: number }>();
+  const router = routerFor(ROUTES);
+  const cache: AuthorizerCache = new Map();
   const server = createServer((req, res) => {
-    handle(req, res, routes, options, cache).catch((error) => {
+    handle(req, res, router, options, cache).catch((error) => {
       send(res, 500, {
         error: { code: 'INTERNAL_ERROR', message: `Gateway error: ${(error as Error).message}` },
       });
@@ -73,32 +112,28 @@ export function startGateway(options: GatewayOptions): Promise<Server> {
 async function handle(
   req: IncomingMessage,
   res: ServerResponse,
-  routes: CompiledRoute[],
+  router: Router,
   options: GatewayOptions,
-  cache: Map<string, { result: AuthorizerResult; expires: number }>,
+  cache: AuthorizerCache,
 ): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://localhost');
   const path = safeDecode(url.pathname);
-  const candidates = routes.flatMap((r) => {
-    const match = r.pattern.exec(url.pathname);
-    return match ? [{ ...r, match }] : [];
-  });
-  if (candidates.length === 0) {
+  const hit = router.find(req.method ?? 'GET', url.pathname);
+  if (!hit) {
+    if (router.hasPath(url.pathname)) {
+      return send(res, 405, {
+        error: { code: 'METHOD_NOT_ALLOWED', message: `${req.method} is not allowed on ${path}` },
+      });
+    }
     return send(res, GATEWAY_ERRORS.ROUTE_NOT_FOUND.status, {
       error: { code: GATEWAY_ERRORS.ROUTE_NOT_FOUND.code, message: `No route for ${req.method} ${path}` },
-    });
-  }
-  const hit = candidates.find((c) => c.route.method === req.method);
-  if (!hit) {
-    return send(res, 405, {
-      error: { code: 'METHOD_NOT_ALLOWED', message: `${req.method} is not allowed on ${path}` },
     });
   }
   let authorizer: Record<string, unknown> | null = null;
   if (hit.route.auth !== 'none') {
     const token = req.headers.authorization;
     if (!token) return sendError(res, GATEWAY_ERRORS.UNAUTHORIZED);
-    const methodArn = `${API_ARN_PREFIX}/${hit.route.method}${url.pathname}`;
+    const methodArn = `${API_ARN_PREFIX}/${hit.route.method}${resourcePath(hit.route, hit.params)}`;
     let cached = cache.get(token);
     if (!cached || cached.expires < Date.now()) {
       try {
@@ -123,11 +158,7 @@ async function handle(
       error: { code: 'PAYLOAD_TOO_LARGE', message: 'Request bodies are limited to 10 MB.' },
     });
   }
-  const pathParameters: Record<string, string> = {};
-  hit.params.forEach((name, i) => {
-    pathParameters[name] = safeDecode(hit.match[i + 1] ?? '');
-  });
-  const event = proxyEvent(req, url, hit.route, pathParameters, body);
+  const event = proxyEvent(req, url, hit.route, hit.params, body);
   event.requestContext.authorizer = authorizer;
   let result: APIGatewayProxyResult;
   try {
@@ -140,7 +171,11 @@ async function handle(
   res.end(result.isBase64Encoded ? Buffer.from(result.body ?? '', 'base64') : (result.body ?? ''));
 }
 
-/** IAM evaluation, as far as an authorizer policy needs it: an explicit Deny wins, else an Allow must match. */
+/**
+ * IAM evaluation, as far as an authorizer policy needs it: an explicit Deny wins, else an Allow
+ * must match. Kept by hand: the npm evaluators are AGPL with all of AWS's IAM data
+ * (`@cloud-copilot/iam-simulate`) or little used and only "mostly compatible" (`pbac`).
+ */
 function allows(result: AuthorizerResult, methodArn: string): boolean {
   const matching = (effect: 'Allow' | 'Deny') =>
     (result.policyDocument?.Statement ?? []).some(
@@ -174,7 +209,7 @@ function safeDecode(value: string): string {
 function proxyEvent(
   req: IncomingMessage,
   url: URL,
-  route: RouteDeclaration,
+  route: GatewayRoute,
   pathParameters: Record<string, string>,
   body: Buffer,
 ): APIGatewayProxyEvent {

@@ -180,6 +180,8 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       AWS_ENDPOINT_URL_S3: s3emu.endpoint,
       AWS_ENDPOINT_URL_LAMBDA: '',
       POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+      // EMF metrics are CloudWatch's: locally they would only print a JSON line per invocation.
+      POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
       PATH: process.env.PATH ?? '',
     };
     // The one value only the running platform knows: where its media origin listens.

@@ -5,6 +5,13 @@
  * here too (`tables`, `invokes`): the stack turns it into environment variables and
  * least-privilege grants, so a handler's needs and its rights sit side by side.
  */
+import type { z } from 'zod';
+import {
+  catalogInternalRequestSchema,
+  historyInternalRequestSchema,
+  profilesInternalRequestSchema,
+  subscriptionsInternalRequestSchema,
+} from './internal.ts';
 import type { TableId } from './tables.ts';
 
 /** `read`: GetItem, BatchGetItem, Query (table and its indexes). `write`: read plus Put/Update/Delete and transactions. */
@@ -41,6 +48,13 @@ export interface FunctionDeclaration {
    * state, so it must share one copy of the SDK with the client. @default 'runtime'
    */
   readonly awsSdk?: 'runtime' | 'bundled';
+  /**
+   * The event's schema (internal functions: the request other services send): the handler chain
+   * validates it, so the implementation gets it typed. Routes declare theirs in `routes.ts`.
+   */
+  readonly event?: z.ZodType;
+  /** A business metric counted once per successful invocation (CloudWatch EMF, `Count`). */
+  readonly countAs?: string;
 }
 
 export type EdgeNeed = 'pathways' | 'keys' | 'revocations';
@@ -112,6 +126,7 @@ export const FUNCTIONS = {
     entry: 'lambdas/profiles/handlers/internal.ts',
     description: 'Internal: other services ask whose profile this is and its maturity',
     tables: { profiles: 'read' },
+    event: profilesInternalRequestSchema,
   },
 
   // subscriptions
@@ -136,6 +151,7 @@ export const FUNCTIONS = {
     entry: 'lambdas/subscriptions/handlers/internal.ts',
     description: 'Internal: what an account may play (plan, streams, height, past-due grace)',
     tables: { subscriptions: 'read' },
+    event: subscriptionsInternalRequestSchema,
   },
 
   // catalog
@@ -165,6 +181,7 @@ export const FUNCTIONS = {
     entry: 'lambdas/catalog/handlers/internal.ts',
     description: 'Internal: title facts, visibility and next episodes for other services',
     tables: { catalog: 'read' },
+    event: catalogInternalRequestSchema,
   },
   attachAsset: {
     entry: 'lambdas/catalog/handlers/attach-asset.ts',
@@ -202,6 +219,7 @@ export const FUNCTIONS = {
     entry: 'lambdas/history/handlers/internal.ts',
     description: 'Internal: where a profile left off in a title (playback resumes there)',
     tables: { history: 'read' },
+    event: historyInternalRequestSchema,
   },
 
   // playback
@@ -309,11 +327,13 @@ export const FUNCTIONS = {
   publishAsset: {
     entry: 'lambdas/media-pipeline/handlers/publish-asset.ts',
     description: 'Pipeline step: marks the job READY with its asset',
+    countAs: 'AssetPublished',
   },
   discardOutputs: {
     entry: 'lambdas/media-pipeline/handlers/discard-outputs.ts',
     timeoutSec: 300,
     description: 'Pipeline step: deletes what a failed job wrote, so nothing half-made remains',
+    countAs: 'JobFailed',
   },
   recordProgress: {
     entry: 'lambdas/media-pipeline/handlers/record-progress.ts',

@@ -48,20 +48,25 @@ export const jobRecordSchema = z.object({
 });
 export type JobRecord = z.infer<typeof jobRecordSchema>;
 
-/** `GET /v1/admin/jobs/{jobId}`. */
-export interface JobView {
-  jobId: string;
-  titleId: string;
-  titleName: string;
-  status: JobStatus;
-  progress: number;
-  createdAt: string;
-  updatedAt?: string;
-  reasonCode?: string;
-  reason?: string;
-  manifestUrl?: string;
-  asset?: z.infer<typeof assetSchema>;
-}
+/** `GET /v1/admin/jobs/{jobId}`: the job as operators see it. */
+export const jobViewSchema = z.object({
+  jobId: z.string(),
+  titleId: z.string(),
+  titleName: z.string(),
+  status: z.enum(JOB_STATUSES),
+  progress: z.number(),
+  createdAt: z.string(),
+  updatedAt: z.string().optional(),
+  reasonCode: z.string().optional(),
+  reason: z.string().optional(),
+  /** Where the READY asset plays without a session (the local media origin); absent on AWS. */
+  manifestUrl: z.string().optional(),
+  asset: assetSchema.optional(),
+});
+export type JobView = z.infer<typeof jobViewSchema>;
+
+/** `GET /v1/admin/titles/{titleId}/jobs`: newest first. */
+export const jobListSchema = z.object({ items: z.array(jobViewSchema) });
 
 /** Sources above this size upload in parts (S3 multipart), as a browser would. */
 export const MULTIPART_THRESHOLD_BYTES = 64 * 1024 * 1024;
@@ -88,21 +93,26 @@ export const createUploadRequestSchema = z
   .strict();
 export type CreateUploadRequest = z.infer<typeof createUploadRequestSchema>;
 
-export interface PresignedPart {
-  partNumber: number;
-  url: string;
-}
+const presignedPutSchema = z.object({ url: z.string(), headers: z.record(z.string(), z.string()) });
 
-export interface CreateUploadResponse {
-  jobId: string;
-  titleId: string;
+export const createUploadResponseSchema = z.object({
+  jobId: z.string(),
+  titleId: z.string(),
   /** A single `PUT`, or parts to `PUT` then `POST …/complete`. */
-  upload:
-    | { kind: 'single'; url: string; headers: Record<string, string> }
-    | { kind: 'multipart'; uploadId: string; partSizeBytes: number; parts: PresignedPart[] };
-  captions: { lang: string; url: string; headers: Record<string, string> }[];
-  expiresAt: string;
-}
+  upload: z.discriminatedUnion('kind', [
+    presignedPutSchema.extend({ kind: z.literal('single') }),
+    z.object({
+      kind: z.literal('multipart'),
+      uploadId: z.string(),
+      partSizeBytes: z.number().int(),
+      parts: z.array(z.object({ partNumber: z.number().int(), url: z.string() })),
+    }),
+  ]),
+  captions: z.array(presignedPutSchema.extend({ lang: z.string() })),
+  expiresAt: z.string(),
+});
+export type CreateUploadResponse = z.infer<typeof createUploadResponseSchema>;
+export type PresignedPart = Extract<CreateUploadResponse['upload'], { kind: 'multipart' }>['parts'][number];
 
 /** `POST /v1/admin/uploads/{jobId}/complete` for a multipart upload. */
 export const completeUploadRequestSchema = z
@@ -115,3 +125,5 @@ export const completeUploadRequestSchema = z
   })
   .strict();
 export type CompleteUploadRequest = z.infer<typeof completeUploadRequestSchema>;
+
+export const completeUploadResponseSchema = z.object({ jobId: z.string(), status: z.literal('QUEUED') });

@@ -1,8 +1,11 @@
 /**
  * The HTTP API, declared once: CDK builds API Gateway resources and methods from it, the local
- * gateway routes with it, the OpenAPI document is generated from it, tests enumerate it.
+ * gateway routes with it, the OpenAPI document is generated from it, every route handler's
+ * middleware chain is built from it (`routeHandler` in `#shared/route-handler.ts`), and tests
+ * enumerate it. A route names its function, who may call it, the schemas of its path, query,
+ * body and answer, and the errors it answers beyond those every route of its kind may.
  */
-import type { z } from 'zod';
+import { z } from 'zod';
 import {
   adminTitleSchema,
   createTitleRequestSchema,
@@ -13,6 +16,7 @@ import {
   titleViewSchema,
   updateTitleRequestSchema,
 } from './api/catalog.ts';
+import { emptySchema, profileIdSchema, titleIdSchema } from './api/common.ts';
 import {
   continueWatchingSchema,
   heartbeatRequestSchema,
@@ -21,6 +25,7 @@ import {
   historyQuerySchema,
 } from './api/history.ts';
 import {
+  jwksSchema,
   loginRequestSchema,
   meResponseSchema,
   refreshRequestSchema,
@@ -28,11 +33,13 @@ import {
   signupResponseSchema,
   tokensResponseSchema,
 } from './api/identity.ts';
+import { healthSchema, openApiDocumentSchema } from './api/platform.ts';
 import {
   playbackHeartbeatResponseSchema,
   playlistQuerySchema,
   prepositionReportSchema,
   prepositionRequestSchema,
+  sessionIdSchema,
   startPlaybackRequestSchema,
   startPlaybackResponseSchema,
   steeringManifestSchema,
@@ -46,7 +53,15 @@ import {
 } from './api/profiles.ts';
 import { putSubscriptionRequestSchema, subscriptionSchema } from './api/subscriptions.ts';
 import type { FunctionId } from './functions.ts';
-import { completeUploadRequestSchema, createUploadRequestSchema } from './jobs.ts';
+import {
+  completeUploadRequestSchema,
+  completeUploadResponseSchema,
+  createUploadRequestSchema,
+  createUploadResponseSchema,
+  jobIdSchema,
+  jobListSchema,
+  jobViewSchema,
+} from './jobs.ts';
 
 /**
  * `none`: public. `user`: a valid access token (the authorizer runs). `admin`: a valid token of
@@ -54,314 +69,429 @@ import { completeUploadRequestSchema, createUploadRequestSchema } from './jobs.t
  */
 export type RouteAuth = 'none' | 'user' | 'admin';
 
+/** Statuses a route may answer with the house error body. */
+export type ErrorStatus = 400 | 401 | 402 | 403 | 404 | 409 | 413 | 429 | 503;
+
+export interface RouteResponse {
+  readonly status: number;
+  /** The body's schema; `null`: no body (204). */
+  readonly schema: z.ZodType | null;
+  /** @default 'application/json; charset=utf-8' (a `string` body is sent as is otherwise) */
+  readonly contentType?: string;
+  /** Headers every answer of the route carries (caching, CORS). @default { 'cache-control': 'no-store' } */
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
 export interface RouteDeclaration {
+  /** The function that serves it (one function per route). */
+  readonly function: FunctionId;
   readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** API Gateway path syntax: `/v1/admin/jobs/{jobId}`. */
   readonly path: string;
-  readonly function: FunctionId;
   readonly auth: RouteAuth;
   /** One line for the OpenAPI document. */
   readonly summary: string;
-  readonly body?: z.ZodType;
+  /** The path parameters: an object whose keys are exactly the path's `{placeholders}`. */
+  readonly params?: z.ZodType;
+  /** The query string (absent means `{}`). */
   readonly query?: z.ZodType;
-  /** Success status and body (`null`: no body). */
-  readonly response: { readonly status: number; readonly schema: z.ZodType | null };
+  /** The JSON body; a route without one refuses a body. */
+  readonly body?: z.ZodType;
+  /**
+   * The error code of a body whose first bad field is under one of these top-level fields.
+   * @default 'INVALID_REQUEST' for every field
+   */
+  readonly bodyErrorCodes?: Readonly<Record<string, string>>;
+  readonly response: RouteResponse;
+  /**
+   * Errors the route itself answers, with when. The chain adds those of its kind: 400 for a route
+   * with input, 401 for signed-in routes, 403 for admin routes, 413 for routes with a body.
+   */
+  readonly errors: Partial<Readonly<Record<ErrorStatus, string>>>;
+  /** A business metric counted once per successful answer (CloudWatch EMF, `Count`). */
+  readonly countAs?: string;
   /**
    * A part of the platform the route cannot work without. `edge`: the delivery edge (signing
-   * key, pathways, revocations), which the embedded platform has and the AWS and LocalStack
-   * targets get with the edge stack; a stack leaves out routes its target cannot serve.
+   * key, pathways, revocations), which the embedded platform has and the AWS target gets with the
+   * edge stack; a stack leaves out routes its target cannot serve.
    */
   readonly requires?: 'edge';
 }
 
-export const ROUTES = [
-  // platform
-  r('GET', '/v1/health', 'health', 'none', 'Liveness and target', { status: 200, schema: null }),
-  r('GET', '/v1/openapi.json', 'openapi', 'none', 'This document', { status: 200, schema: null }),
-  // identity
-  r(
-    'POST',
-    '/v1/auth/signup',
-    'signup',
-    'none',
-    'Create an account',
-    { status: 201, schema: signupResponseSchema },
-    {
-      body: signupRequestSchema,
-    },
-  ),
-  r(
-    'POST',
-    '/v1/auth/login',
-    'login',
-    'none',
-    'Exchange email and password for tokens',
-    {
-      status: 200,
-      schema: tokensResponseSchema,
-    },
-    { body: loginRequestSchema },
-  ),
-  r(
-    'POST',
-    '/v1/auth/refresh',
-    'refreshToken',
-    'none',
-    'Exchange a refresh token for new tokens',
-    {
-      status: 200,
-      schema: tokensResponseSchema,
-    },
-    { body: refreshRequestSchema },
-  ),
-  r('GET', '/v1/auth/jwks.json', 'jwks', 'none', 'Public keys that verify access tokens', {
-    status: 200,
-    schema: null,
-  }),
-  r('GET', '/v1/me', 'getMe', 'user', 'The signed-in account', { status: 200, schema: meResponseSchema }),
-  // profiles
-  r('GET', '/v1/profiles', 'listProfiles', 'user', "The account's profiles", {
-    status: 200,
-    schema: profileListSchema,
-  }),
-  r(
-    'POST',
-    '/v1/profiles',
-    'createProfile',
-    'user',
-    'Add a profile (at most 5)',
-    { status: 201, schema: profileSchema },
-    {
-      body: createProfileRequestSchema,
-    },
-  ),
-  r(
-    'PATCH',
-    '/v1/profiles/{profileId}',
-    'updateProfile',
-    'user',
-    'Rename or change a profile',
-    {
-      status: 200,
-      schema: profileSchema,
-    },
-    { body: updateProfileRequestSchema },
-  ),
-  r('DELETE', '/v1/profiles/{profileId}', 'deleteProfile', 'user', 'Remove a profile', {
-    status: 204,
-    schema: null,
-  }),
-  // subscriptions
-  r('GET', '/v1/subscription', 'getSubscription', 'user', "The account's plan and status", {
-    status: 200,
-    schema: subscriptionSchema,
-  }),
-  r(
-    'PUT',
-    '/v1/subscription',
-    'putSubscription',
-    'user',
-    'Subscribe, change plan or card (402 when declined)',
-    {
-      status: 200,
-      schema: subscriptionSchema,
-    },
-    { body: putSubscriptionRequestSchema },
-  ),
-  // catalog
-  r(
-    'GET',
-    '/v1/titles',
-    'listTitles',
-    'user',
-    "Movies and series live in the viewer's country",
-    {
-      status: 200,
-      schema: titleListSchema,
-    },
-    { query: listTitlesQuerySchema },
-  ),
-  r(
-    'GET',
-    '/v1/titles/{titleId}',
-    'getTitle',
-    'user',
-    'One title (a series with its episodes)',
-    {
-      status: 200,
-      schema: titleViewSchema,
-    },
-    { query: getTitleQuerySchema },
-  ),
-  r(
-    'POST',
-    '/v1/admin/titles',
-    'createTitle',
-    'admin',
-    'Create a title',
-    { status: 201, schema: createTitleResponseSchema },
-    {
-      body: createTitleRequestSchema,
-    },
-  ),
-  r(
-    'PATCH',
-    '/v1/admin/titles/{titleId}',
-    'updateTitle',
-    'admin',
-    'Edit a title and its windows',
-    {
-      status: 200,
-      schema: adminTitleSchema,
-    },
-    { body: updateTitleRequestSchema },
-  ),
-  r(
-    'POST',
-    '/v1/admin/titles/{titleId}/uploads',
-    'createUpload',
-    'admin',
-    'Presigned upload of a source into the pipeline',
-    {
-      status: 201,
-      schema: null,
-    },
-    { body: createUploadRequestSchema },
-  ),
-  r(
-    'GET',
-    '/v1/admin/titles/{titleId}/jobs',
-    'listTitleJobs',
-    'admin',
-    "A title's encode jobs, newest first",
-    {
-      status: 200,
-      schema: null,
-    },
-  ),
-  r(
-    'POST',
-    '/v1/admin/uploads/{jobId}/complete',
-    'completeUpload',
-    'admin',
-    'Complete a multipart upload',
-    {
-      status: 200,
-      schema: null,
-    },
-    { body: completeUploadRequestSchema },
-  ),
-  r('GET', '/v1/admin/jobs/{jobId}', 'getJob', 'admin', 'An encode job: status, progress, reason, manifest', {
-    status: 200,
-    schema: null,
-  }),
-  // history
-  r(
-    'PUT',
-    '/v1/profiles/{profileId}/history/{titleId}',
-    'putHeartbeat',
-    'user',
-    'Heartbeat: record a position',
-    {
-      status: 200,
-      schema: historyEntrySchema,
-    },
-    { body: heartbeatRequestSchema },
-  ),
-  r(
-    'GET',
-    '/v1/profiles/{profileId}/history',
-    'listHistory',
-    'user',
-    'Viewing history, newest first',
-    {
-      status: 200,
-      schema: historyPageSchema,
-    },
-    { query: historyQuerySchema },
-  ),
-  r('DELETE', '/v1/profiles/{profileId}/history/{titleId}', 'deleteHistory', 'user', 'Forget a title', {
-    status: 204,
-    schema: null,
-  }),
-  r(
-    'GET',
-    '/v1/profiles/{profileId}/continue-watching',
-    'continueWatching',
-    'user',
-    'Started titles and next episodes',
-    {
-      status: 200,
-      schema: continueWatchingSchema,
-    },
-  ),
-  // playback
-  r(
-    'POST',
-    '/v1/playback',
-    'startPlayback',
-    'user',
-    'Start playback: a session and its manifest URL (402/403 by plan, 409 STREAM_LIMIT_REACHED)',
-    { status: 201, schema: startPlaybackResponseSchema },
-    { body: startPlaybackRequestSchema, requires: 'edge' },
-  ),
-  r(
-    'GET',
-    '/v1/playback/{sessionId}/master.m3u8',
-    'getMasterPlaylist',
-    'none',
-    "The session's HLS master playlist (authorized by ?token=)",
-    { status: 200, schema: null },
-    { query: playlistQuerySchema, requires: 'edge' },
-  ),
-  r(
-    'POST',
-    '/v1/playback/{sessionId}/heartbeat',
-    'playbackHeartbeat',
-    'user',
-    'Keep a playback session open',
-    { status: 200, schema: playbackHeartbeatResponseSchema },
-    { requires: 'edge' },
-  ),
-  r(
-    'DELETE',
-    '/v1/playback/{sessionId}',
-    'endPlayback',
-    'user',
-    'End a playback session',
-    { status: 204, schema: null },
-    { requires: 'edge' },
-  ),
-  r(
-    'GET',
-    '/v1/steering/{sessionId}',
-    'getSteering',
-    'none',
-    'HLS Content Steering manifest (authorized by ?token=)',
-    { status: 200, schema: steeringManifestSchema },
-    { query: steeringQuerySchema, requires: 'edge' },
-  ),
-  r(
-    'POST',
-    '/v1/admin/edge/preposition',
-    'prepositionTitles',
-    'admin',
-    "Fill the edges now with the opening of the most popular titles (the scheduled job's work, on demand)",
-    { status: 200, schema: prepositionReportSchema },
-    { body: prepositionRequestSchema, requires: 'edge' },
-  ),
-] as const satisfies readonly RouteDeclaration[];
+/** A route as declared below, keyed by its function. */
+export type RouteShape = Omit<RouteDeclaration, 'function'>;
 
-function r(
-  method: RouteDeclaration['method'],
-  path: string,
-  fn: FunctionId,
-  auth: RouteAuth,
-  summary: string,
-  response: RouteDeclaration['response'],
-  extra: { body?: z.ZodType; query?: z.ZodType; requires?: 'edge' } = {},
-): RouteDeclaration {
-  return { method, path, function: fn, auth, summary, response, ...extra };
+const NO_BODY = { status: 204, schema: null } as const;
+const profileParams = z.object({ profileId: profileIdSchema }).strict();
+const titleParams = z.object({ titleId: titleIdSchema }).strict();
+const sessionParams = z.object({ sessionId: sessionIdSchema }).strict();
+const jobParams = z.object({ jobId: jobIdSchema }).strict();
+/** Public, cacheable JSON. */
+const PUBLIC_5_MIN = { 'cache-control': 'public, max-age=300' } as const;
+/** Players on any origin (the web app, other hosts) fetch it without credentials. */
+const ANY_ORIGIN = { 'access-control-allow-origin': '*' } as const;
+
+/** Every route, by the function that serves it (one function per route). */
+export const ROUTE_DECLARATIONS = {
+  // platform
+  health: {
+    method: 'GET',
+    path: '/v1/health',
+    auth: 'none',
+    summary: 'Liveness and target',
+    response: { status: 200, schema: healthSchema },
+    errors: {},
+  },
+  openapi: {
+    method: 'GET',
+    path: '/v1/openapi.json',
+    auth: 'none',
+    summary: 'This document',
+    response: { status: 200, schema: openApiDocumentSchema, headers: PUBLIC_5_MIN },
+    errors: {},
+  },
+
+  // identity
+  signup: {
+    method: 'POST',
+    path: '/v1/auth/signup',
+    auth: 'none',
+    summary: 'Create an account',
+    body: signupRequestSchema,
+    response: { status: 201, schema: signupResponseSchema },
+    errors: { 400: 'WEAK_PASSWORD, or an invalid field', 409: 'EMAIL_TAKEN' },
+    countAs: 'SignUp',
+  },
+  login: {
+    method: 'POST',
+    path: '/v1/auth/login',
+    auth: 'none',
+    summary: 'Exchange email and password for tokens',
+    body: loginRequestSchema,
+    response: { status: 200, schema: tokensResponseSchema },
+    errors: { 401: 'INVALID_CREDENTIALS' },
+  },
+  refreshToken: {
+    method: 'POST',
+    path: '/v1/auth/refresh',
+    auth: 'none',
+    summary: 'Exchange a refresh token for new tokens',
+    body: refreshRequestSchema,
+    response: { status: 200, schema: tokensResponseSchema },
+    errors: { 401: 'INVALID_REFRESH_TOKEN' },
+  },
+  jwks: {
+    method: 'GET',
+    path: '/v1/auth/jwks.json',
+    auth: 'none',
+    summary: 'Public keys that verify access tokens',
+    response: { status: 200, schema: jwksSchema, headers: PUBLIC_5_MIN },
+    errors: {},
+  },
+  getMe: {
+    method: 'GET',
+    path: '/v1/me',
+    auth: 'user',
+    summary: 'The signed-in account',
+    response: { status: 200, schema: meResponseSchema },
+    errors: { 404: 'ACCOUNT_NOT_FOUND: the account no longer exists' },
+  },
+
+  // profiles
+  listProfiles: {
+    method: 'GET',
+    path: '/v1/profiles',
+    auth: 'user',
+    summary: "The account's profiles",
+    query: emptySchema,
+    response: { status: 200, schema: profileListSchema },
+    errors: {},
+  },
+  createProfile: {
+    method: 'POST',
+    path: '/v1/profiles',
+    auth: 'user',
+    summary: 'Add a profile (at most 5)',
+    body: createProfileRequestSchema,
+    response: { status: 201, schema: profileSchema },
+    errors: { 409: 'PROFILE_LIMIT_REACHED' },
+  },
+  updateProfile: {
+    method: 'PATCH',
+    path: '/v1/profiles/{profileId}',
+    auth: 'user',
+    summary: 'Rename or change a profile',
+    params: profileParams,
+    body: updateProfileRequestSchema,
+    response: { status: 200, schema: profileSchema },
+    errors: { 404: 'PROFILE_NOT_FOUND (also for another account’s profile)' },
+  },
+  deleteProfile: {
+    method: 'DELETE',
+    path: '/v1/profiles/{profileId}',
+    auth: 'user',
+    summary: 'Remove a profile',
+    params: profileParams,
+    response: NO_BODY,
+    errors: { 404: 'PROFILE_NOT_FOUND' },
+  },
+
+  // subscriptions
+  getSubscription: {
+    method: 'GET',
+    path: '/v1/subscription',
+    auth: 'user',
+    summary: "The account's plan and status",
+    response: { status: 200, schema: subscriptionSchema },
+    errors: { 404: 'SUBSCRIPTION_NOT_FOUND' },
+  },
+  putSubscription: {
+    method: 'PUT',
+    path: '/v1/subscription',
+    auth: 'user',
+    summary: 'Subscribe, change plan or card (402 when declined)',
+    body: putSubscriptionRequestSchema,
+    bodyErrorCodes: { card: 'INVALID_CARD' },
+    response: { status: 200, schema: subscriptionSchema },
+    errors: {
+      400: 'INVALID_CARD, CARD_REQUIRED, or an invalid field',
+      402: 'PAYMENT_DECLINED',
+      409: 'PAYMENT_IN_PROGRESS, SUBSCRIPTION_CONFLICT: a concurrent change; try again',
+    },
+    countAs: 'SubscriptionChange',
+  },
+
+  // catalog
+  listTitles: {
+    method: 'GET',
+    path: '/v1/titles',
+    auth: 'user',
+    summary: "Movies and series live in the viewer's country",
+    query: listTitlesQuerySchema,
+    response: { status: 200, schema: titleListSchema },
+    errors: { 400: 'INVALID_CURSOR, INVALID_QUERY', 404: 'PROFILE_NOT_FOUND (?profileId=)' },
+  },
+  getTitle: {
+    method: 'GET',
+    path: '/v1/titles/{titleId}',
+    auth: 'user',
+    summary: 'One title (a series with its episodes)',
+    params: titleParams,
+    query: getTitleQuerySchema,
+    response: { status: 200, schema: titleViewSchema },
+    errors: { 404: 'TITLE_NOT_FOUND (or not visible here), PROFILE_NOT_FOUND' },
+  },
+  createTitle: {
+    method: 'POST',
+    path: '/v1/admin/titles',
+    auth: 'admin',
+    summary: 'Create a title',
+    body: createTitleRequestSchema,
+    response: { status: 201, schema: createTitleResponseSchema },
+    errors: {
+      400: 'SERIES_NOT_FOUND (an episode of an unknown series), or an invalid field',
+      409: 'EPISODE_EXISTS (that season and episode number of the series)',
+    },
+  },
+  updateTitle: {
+    method: 'PATCH',
+    path: '/v1/admin/titles/{titleId}',
+    auth: 'admin',
+    summary: 'Edit a title and its windows',
+    params: titleParams,
+    body: updateTitleRequestSchema,
+    response: { status: 200, schema: adminTitleSchema },
+    errors: { 404: 'TITLE_NOT_FOUND' },
+  },
+  createUpload: {
+    method: 'POST',
+    path: '/v1/admin/titles/{titleId}/uploads',
+    auth: 'admin',
+    summary: 'Presigned upload of a source into the pipeline',
+    params: titleParams,
+    body: createUploadRequestSchema,
+    response: { status: 201, schema: createUploadResponseSchema },
+    errors: {
+      400: 'SOURCE_TOO_LARGE, DUPLICATE_CAPTIONS, NOT_PLAYABLE_KIND (a series), or an invalid field',
+      404: 'TITLE_NOT_FOUND',
+    },
+    countAs: 'UploadCreated',
+  },
+  listTitleJobs: {
+    method: 'GET',
+    path: '/v1/admin/titles/{titleId}/jobs',
+    auth: 'admin',
+    summary: "A title's encode jobs, newest first",
+    params: titleParams,
+    response: { status: 200, schema: jobListSchema },
+    errors: {},
+  },
+  completeUpload: {
+    method: 'POST',
+    path: '/v1/admin/uploads/{jobId}/complete',
+    auth: 'admin',
+    summary: 'Complete a multipart upload',
+    params: jobParams,
+    body: completeUploadRequestSchema,
+    response: { status: 200, schema: completeUploadResponseSchema },
+    errors: {
+      400: 'INVALID_UPLOAD (S3 refused the parts)',
+      404: 'JOB_NOT_FOUND',
+      409: 'UPLOAD_ALREADY_COMPLETE',
+    },
+  },
+  getJob: {
+    method: 'GET',
+    path: '/v1/admin/jobs/{jobId}',
+    auth: 'admin',
+    summary: 'An encode job: status, progress, reason, manifest',
+    params: jobParams,
+    response: { status: 200, schema: jobViewSchema },
+    errors: { 404: 'JOB_NOT_FOUND' },
+  },
+
+  // history
+  putHeartbeat: {
+    method: 'PUT',
+    path: '/v1/profiles/{profileId}/history/{titleId}',
+    auth: 'user',
+    summary: 'Heartbeat: record a position',
+    params: profileParams.extend(titleParams.shape),
+    body: heartbeatRequestSchema,
+    response: { status: 200, schema: historyEntrySchema },
+    errors: {
+      400: 'INVALID_CLIENT_TS, TITLE_NOT_PLAYABLE (a series), or an invalid field',
+      404: 'PROFILE_NOT_FOUND, TITLE_NOT_FOUND',
+    },
+  },
+  listHistory: {
+    method: 'GET',
+    path: '/v1/profiles/{profileId}/history',
+    auth: 'user',
+    summary: 'Viewing history, newest first',
+    params: profileParams,
+    query: historyQuerySchema,
+    response: { status: 200, schema: historyPageSchema },
+    errors: { 400: 'INVALID_CURSOR, INVALID_QUERY', 404: 'PROFILE_NOT_FOUND' },
+  },
+  deleteHistory: {
+    method: 'DELETE',
+    path: '/v1/profiles/{profileId}/history/{titleId}',
+    auth: 'user',
+    summary: 'Forget a title',
+    params: profileParams.extend(titleParams.shape),
+    response: NO_BODY,
+    errors: { 404: 'PROFILE_NOT_FOUND' },
+  },
+  continueWatching: {
+    method: 'GET',
+    path: '/v1/profiles/{profileId}/continue-watching',
+    auth: 'user',
+    summary: 'Started titles and next episodes',
+    params: profileParams,
+    query: emptySchema,
+    response: { status: 200, schema: continueWatchingSchema },
+    errors: { 404: 'PROFILE_NOT_FOUND' },
+  },
+
+  // playback
+  startPlayback: {
+    method: 'POST',
+    path: '/v1/playback',
+    auth: 'user',
+    summary: 'Start playback: a session and its manifest URL',
+    body: startPlaybackRequestSchema,
+    response: { status: 201, schema: startPlaybackResponseSchema },
+    errors: {
+      402: 'PAYMENT_PAST_DUE: the subscription is past due beyond its grace',
+      403: 'NO_SUBSCRIPTION, SUBSCRIPTION_CANCELED',
+      404: 'PROFILE_NOT_FOUND, TITLE_NOT_FOUND (or not visible here, or above the profile’s maturity)',
+      409: 'STREAM_LIMIT_REACHED, TITLE_NOT_PLAYABLE, NO_PLAYABLE_RENDITION (none fits the plan and device)',
+      503: 'EDGE_NOT_READY (the delivery edge is not deployed yet), STREAM_CLAIM_CONTENDED (retry)',
+    },
+    countAs: 'PlaybackStarted',
+    requires: 'edge',
+  },
+  getMasterPlaylist: {
+    method: 'GET',
+    path: '/v1/playback/{sessionId}/master.m3u8',
+    auth: 'none',
+    summary: "The session's HLS master playlist (authorized by ?token=)",
+    params: sessionParams,
+    query: playlistQuerySchema,
+    response: {
+      status: 200,
+      schema: z.string(),
+      contentType: 'application/vnd.apple.mpegurl',
+      // Per session and carrying tokens: no shared cache may keep it.
+      headers: { 'cache-control': 'private, no-store', ...ANY_ORIGIN },
+    },
+    errors: {
+      403: 'INVALID_TOKEN, TOKEN_EXPIRED, SESSION_ENDED',
+      404: 'SESSION_NOT_FOUND',
+      503: 'EDGE_NOT_READY',
+    },
+    requires: 'edge',
+  },
+  playbackHeartbeat: {
+    method: 'POST',
+    path: '/v1/playback/{sessionId}/heartbeat',
+    auth: 'user',
+    summary: 'Keep a playback session open',
+    params: sessionParams,
+    response: { status: 200, schema: playbackHeartbeatResponseSchema },
+    errors: { 404: 'SESSION_NOT_FOUND (or ended, or another account’s)' },
+    requires: 'edge',
+  },
+  endPlayback: {
+    method: 'DELETE',
+    path: '/v1/playback/{sessionId}',
+    auth: 'user',
+    summary: 'End a playback session',
+    params: sessionParams,
+    response: NO_BODY,
+    errors: { 404: 'SESSION_NOT_FOUND', 503: 'EDGE_NOT_READY' },
+    requires: 'edge',
+  },
+  getSteering: {
+    method: 'GET',
+    path: '/v1/steering/{sessionId}',
+    auth: 'none',
+    summary: 'HLS Content Steering manifest (authorized by ?token=)',
+    params: sessionParams,
+    query: steeringQuerySchema,
+    response: {
+      status: 200,
+      schema: steeringManifestSchema,
+      headers: { 'cache-control': 'no-store', ...ANY_ORIGIN },
+    },
+    errors: { 403: 'INVALID_TOKEN, TOKEN_EXPIRED', 503: 'EDGE_NOT_READY' },
+    requires: 'edge',
+  },
+  prepositionTitles: {
+    method: 'POST',
+    path: '/v1/admin/edge/preposition',
+    auth: 'admin',
+    summary:
+      "Fill the edges now with the opening of the most popular titles (the scheduled job's work, on demand)",
+    body: prepositionRequestSchema,
+    response: { status: 200, schema: prepositionReportSchema },
+    errors: { 503: 'EDGE_NOT_READY' },
+    requires: 'edge',
+  },
+} as const satisfies Partial<Record<FunctionId, RouteShape>>;
+
+/** The functions that serve a route. */
+export type RoutedFunctionId = keyof typeof ROUTE_DECLARATIONS;
+
+/** Every route, in declaration order. */
+export const ROUTES: readonly RouteDeclaration[] = (
+  Object.entries(ROUTE_DECLARATIONS) as [RoutedFunctionId, RouteShape][]
+).map(([fn, shape]) => ({ ...shape, function: fn }));
+
+/** The `{placeholders}` of a route's path, in order. */
+export function pathParameterNames(path: string): string[] {
+  return [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1] as string);
 }
 
 /** Bodies above this are refused before a handler sees them (API Gateway's own limit is 10 MB). */

@@ -4,7 +4,7 @@
  */
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { countrySchema } from '#contracts/api/common.ts';
-import { ForbiddenError, UnauthorizedError } from './errors.ts';
+import { UnauthorizedError } from './errors.ts';
 
 export interface Caller {
   accountId: string;
@@ -27,13 +27,6 @@ export function caller(event: APIGatewayProxyEvent): Caller {
     country: String(context.country ?? ''),
     isAdmin: context.isAdmin === 'true' || context.isAdmin === true,
   };
-}
-
-/** Admin routes check again behind the authorizer's policy: defence in depth. */
-export function requireAdmin(event: APIGatewayProxyEvent): Caller {
-  const who = caller(event);
-  if (!who.isAdmin) throw new ForbiddenError('FORBIDDEN', 'This route is for administrators only.');
-  return who;
 }
 
 /**

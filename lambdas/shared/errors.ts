@@ -91,3 +91,14 @@ export class PaymentRequiredError extends DomainError {
     this.name = 'PaymentRequiredError';
   }
 }
+
+/**
+ * The API Gateway authorizer's refusal of a token: API Gateway answers 401 when the function
+ * fails with exactly the message `Unauthorized`. An expected outcome, not a fault.
+ */
+export class AuthorizerRefusal extends Error {
+  constructor() {
+    super('Unauthorized');
+    this.name = 'Unauthorized';
+  }
+}

@@ -8,6 +8,8 @@ import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import type { z } from 'zod';
 import { functionEnv } from '#contracts/env.ts';
 import type { FunctionId } from '#contracts/functions.ts';
+import { CORRELATION_CLIENT_CONTEXT_KEY, currentCorrelationId } from './middleware/correlation.ts';
+import { traced } from './tracer.ts';
 
 let lambda: LambdaClient | undefined;
 
@@ -29,13 +31,26 @@ export async function invokeInternal<S extends z.ZodType>(
   const name = process.env[functionEnv(functionId)];
   if (!name)
     throw new InternalCallError(functionId, `${functionEnv(functionId)} is not set: declare it in invokes`);
-  lambda ??= new LambdaClient({});
+  lambda ??= traced(new LambdaClient({}));
+  const correlationId = currentCorrelationId();
   const out = await lambda.send(
-    new InvokeCommand({ FunctionName: name, Payload: new TextEncoder().encode(JSON.stringify(request)) }),
+    new InvokeCommand({
+      FunctionName: name,
+      Payload: new TextEncoder().encode(JSON.stringify(request)),
+      // The callee logs under the caller's correlation id (Lambda hands it over as `context.clientContext`).
+      ...(correlationId ? { ClientContext: clientContext(correlationId) } : {}),
+    }),
   );
   const text = out.Payload ? new TextDecoder().decode(out.Payload) : 'null';
   if (out.FunctionError) throw new InternalCallError(functionId, `function error: ${text.slice(0, 500)}`);
   const parsed = responseSchema.safeParse(JSON.parse(text));
   if (!parsed.success) throw new InternalCallError(functionId, `unexpected answer: ${parsed.error.message}`);
   return parsed.data;
+}
+
+/** Base64 JSON, as Lambda's `ClientContext` parameter wants it (at most 3,583 bytes). */
+function clientContext(correlationId: string): string {
+  return Buffer.from(
+    JSON.stringify({ custom: { [CORRELATION_CLIENT_CONTEXT_KEY]: correlationId } }),
+  ).toString('base64');
 }

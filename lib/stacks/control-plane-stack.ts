@@ -526,9 +526,7 @@ export class ControlPlaneStack extends Stack {
 
 /** The declared routes this target can serve (see `RouteDeclaration.requires`). */
 export function routesFor(config: TargetConfig): readonly RouteDeclaration[] {
-  return (ROUTES as readonly RouteDeclaration[]).filter(
-    (r) => r.requires !== 'edge' || config.deliveryEdge !== 'none',
-  );
+  return ROUTES.filter((r) => r.requires !== 'edge' || config.deliveryEdge !== 'none');
 }
 
 function pascal(id: string): string {

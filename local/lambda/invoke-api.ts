@@ -4,7 +4,7 @@
  * workers as everything else. RequestResponse only: that is all the services use.
  * https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html
  */
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { FunctionError, type LambdaRuntime } from './runtime.ts';
 
 export function startInvokeApi(options: { port: number; lambda: LambdaRuntime }): Promise<Server> {
@@ -40,7 +40,9 @@ export function startInvokeApi(options: { port: number; lambda: LambdaRuntime })
       return;
     }
     try {
-      const result = await options.lambda.invoke(name, event);
+      const result = await options.lambda.invoke(name, event, {
+        clientContext: clientContextOf(req.headers),
+      });
       res
         .writeHead(200, { 'content-type': 'application/json', 'x-amz-executed-version': '$LATEST' })
         .end(JSON.stringify(result ?? null));
@@ -58,4 +60,19 @@ export function startInvokeApi(options: { port: number; lambda: LambdaRuntime })
     server.once('error', reject);
     server.listen(options.port, '127.0.0.1', () => resolve(server));
   });
+}
+
+/**
+ * The caller's `ClientContext` (header `X-Amz-Client-Context`, base64 JSON, at most 3,583 bytes),
+ * which Lambda hands the function as `context.clientContext`; ignored when it is not JSON.
+ */
+function clientContextOf(headers: IncomingHttpHeaders): unknown {
+  const header = headers['x-amz-client-context'];
+  if (typeof header !== 'string' || header.length > 4_800) return undefined;
+  try {
+    const value: unknown = JSON.parse(Buffer.from(header, 'base64').toString('utf8'));
+    return typeof value === 'object' && value !== null ? value : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -110,7 +110,12 @@ export class LambdaRuntime {
     return this.byArn.get(arnOrName) ?? this.byArn.get(arnOrName.replace(/:(\$LATEST|[\w-]+)$/, ''));
   }
 
-  async invoke(arnOrName: string, event: unknown): Promise<unknown> {
+  /** `clientContext`: what the caller passed as the Lambda `ClientContext` (the function's `context.clientContext`). */
+  async invoke(
+    arnOrName: string,
+    event: unknown,
+    options: { clientContext?: unknown } = {},
+  ): Promise<unknown> {
     const fn = this.find(arnOrName);
     if (!fn)
       throw new FunctionError({
@@ -136,7 +141,7 @@ export class LambdaRuntime {
           void env.worker.terminate();
         }, fn.timeoutSec * 1000);
         env.pending.set(id, { resolve: ok, reject: fail, timer });
-        env.worker.postMessage({ id, event: structuredClone(event) });
+        env.worker.postMessage({ id, event: structuredClone(event), clientContext: options.clientContext });
       });
     } finally {
       this.release(fn, env);

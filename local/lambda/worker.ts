@@ -15,6 +15,7 @@ interface Init {
 interface Invocation {
   id: number;
   event: unknown;
+  clientContext?: unknown;
 }
 
 const init = workerData as Init;
@@ -24,7 +25,7 @@ if (typeof handler !== 'function') {
   throw new Error(`${init.entryPath} exports no function "${init.handlerName}"`);
 }
 
-parentPort?.on('message', async ({ id, event }: Invocation) => {
+parentPort?.on('message', async ({ id, event, clientContext }: Invocation) => {
   const started = Date.now();
   const context = {
     awsRequestId: randomUUID(),
@@ -35,6 +36,7 @@ parentPort?.on('message', async ({ id, event }: Invocation) => {
     logGroupName: `/aws/lambda/${init.functionName}`,
     logStreamName: 'local',
     callbackWaitsForEmptyEventLoop: false,
+    clientContext,
     getRemainingTimeInMillis: () => Math.max(0, init.timeoutSec * 1000 - (Date.now() - started)),
     done: () => undefined,
     fail: () => undefined,

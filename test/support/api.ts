@@ -10,6 +10,8 @@ import { join } from 'node:path';
 import { expect } from 'vitest';
 import { errorBodySchema } from '../../lambdas/contracts/api/common.ts';
 import type { TokensResponse } from '../../lambdas/contracts/api/identity.ts';
+import { GATEWAY_ERRORS, ROUTES } from '../../lambdas/contracts/routes.ts';
+import { errorsOf } from '../../lambdas/platform/domain/openapi.ts';
 import { DEFAULT_ADMIN } from '../../local/defaults.ts';
 import { type Platform, startPlatform } from '../../local/platform.ts';
 import { onFreePorts } from './platform.ts';
@@ -78,6 +80,38 @@ export interface Api {
   admin(credentials?: { email: string; password: string }): Promise<TestUser>;
 }
 
+/** What the gateway answers before any function runs (`GATEWAY_ERRORS`), on any path. */
+const GATEWAY_ANSWERS = new Set(Object.values(GATEWAY_ERRORS).map((e) => `${e.status} ${e.code}`));
+const DECLARED = ROUTES.map((route) => ({
+  route,
+  pattern: new RegExp(`^${route.path.replace(/\{\w+\}/g, '[^/]+')}$`),
+  errors: new Set(Object.keys(errorsOf(route)).map(Number)),
+}));
+
+/**
+ * Every answer a test sees is one its route declares: the success status with a body its response
+ * schema accepts, or a declared error status with the house error body. A route answering what it
+ * does not declare fails the test that saw it, so the OpenAPI document cannot fall behind.
+ */
+function expectDeclaredAnswer(method: Method, path: string, status: number, body: unknown): void {
+  const bare = path.split('?')[0] ?? path;
+  const match = DECLARED.find((d) => d.route.method === method && d.pattern.test(bare));
+  if (!match) return; // not a route (the gateway's 404 ROUTE_NOT_FOUND, a media URL)
+  const where = `${method} ${match.route.path} answered ${status}`;
+  if (status === match.route.response.status) {
+    const schema = match.route.response.schema;
+    if (!schema) return;
+    const parsed = schema.safeParse(body);
+    expect(parsed.success, `${where} with a body its declared schema refuses: ${parsed.error?.message}`).toBe(
+      true,
+    );
+    return;
+  }
+  if (GATEWAY_ANSWERS.has(`${status} ${(body as { error?: { code?: string } } | null)?.error?.code}`)) return;
+  expect(match.errors.has(status), `${where}, which it does not declare: ${JSON.stringify(body)}`).toBe(true);
+  expect(errorBodySchema.safeParse(body).success, `${where} without the house error body`).toBe(true);
+}
+
 export function apiClient(baseUrl: string): Api {
   const caller = (authorization?: string): Caller => {
     const send = async <T = Json>(
@@ -97,6 +131,7 @@ export function apiClient(baseUrl: string): Api {
       const isJson = (response.headers.get('content-type') ?? '').includes('json');
       let parsed: unknown = text === '' ? null : text;
       if (isJson && text !== '') parsed = JSON.parse(text);
+      expectDeclaredAnswer(method, path, response.status, parsed);
       return { status: response.status, body: parsed as T, headers: response.headers };
     };
     return {

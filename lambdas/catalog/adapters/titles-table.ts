@@ -18,6 +18,7 @@ import {
 import type { TitleKind } from '#contracts/api/catalog.ts';
 import { TABLES } from '#contracts/tables.ts';
 import { documentClient } from '#shared/aws.ts';
+import { type RetryPolicy, withRetry } from '#shared/retry.ts';
 import type { TitleChanges, TitlesRepository } from '../domain/ports.ts';
 import {
   episodeKey,
@@ -31,9 +32,31 @@ import {
 const BY_LISTING = catalogIndex('byListing');
 const BY_SERIES = catalogIndex('bySeries');
 
-/** BatchGetItem takes at most 100 keys; unprocessed keys are retried this many times. */
+/** BatchGetItem takes at most 100 keys. */
 const BATCH_GET_MAX_KEYS = 100;
-const BATCH_GET_ATTEMPTS = 5;
+
+/** BatchGetItem left keys unprocessed (after the last try: the error `getMany` rejects with). */
+export class BatchGetUnprocessedError extends Error {
+  /** How many keys were left. */
+  readonly unprocessed: number;
+  constructor(unprocessed: number) {
+    super(`BatchGet left ${unprocessed} keys unprocessed.`);
+    this.name = 'BatchGetUnprocessedError';
+    this.unprocessed = unprocessed;
+  }
+}
+
+/**
+ * BatchGetItem answers with the keys it had no capacity for (`UnprocessedKeys`) rather than an
+ * error, so the SDK's own retries never see them: they are asked for again, 5 tries in all, with
+ * the backoff AWS asks for.
+ * https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_BatchGetItem.html
+ */
+const UNPROCESSED_KEYS_RETRY: RetryPolicy = {
+  maxAttempts: 5,
+  baseDelayMs: 50,
+  retryable: (error) => error instanceof BatchGetUnprocessedError,
+};
 
 export function dynamoTitlesTable(
   tableName: string,
@@ -50,17 +73,18 @@ export function dynamoTitlesTable(
       if (ids.length > BATCH_GET_MAX_KEYS)
         throw new RangeError(`At most ${BATCH_GET_MAX_KEYS} titles at once.`);
       const titles: TitleRecord[] = [];
+      if (ids.length === 0) return titles;
       let keys: Record<string, unknown>[] = ids.map((titleId) => ({ titleId }));
-      for (let attempt = 0; keys.length > 0; attempt += 1) {
-        if (attempt === BATCH_GET_ATTEMPTS) throw new Error(`BatchGet left ${keys.length} keys unprocessed.`);
-        if (attempt > 0) await sleep(50 * 2 ** attempt);
+      // Each try asks only for the keys the previous one left; the titles found are kept.
+      await withRetry(async () => {
         const out = await db.send(new BatchGetCommand({ RequestItems: { [tableName]: { Keys: keys } } }));
         for (const item of out.Responses?.[tableName] ?? []) {
           const title = fromItem(item);
           if (title) titles.push(title);
         }
         keys = out.UnprocessedKeys?.[tableName]?.Keys ?? [];
-      }
+        if (keys.length > 0) throw new BatchGetUnprocessedError(keys.length);
+      }, UNPROCESSED_KEYS_RETRY);
       return titles;
     },
 
@@ -270,8 +294,4 @@ function catalogIndex(name: (typeof TABLES.catalog.indexes)[number]['name']) {
   const index = TABLES.catalog.indexes.find((i) => i.name === name);
   if (!index) throw new Error(`The catalog table declares no index ${name}.`);
   return index;
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -54,34 +54,6 @@ export async function createTitle(
   return { titleId: title.titleId };
 }
 
-const EDITABLE_FIELDS = [
-  'name',
-  'synopsis',
-  'genres',
-  'cast',
-  'maturity',
-  'releaseYear',
-  'artwork',
-  'availability',
-] as const satisfies readonly (keyof TitleChanges)[];
-
-/**
- * The fields an edit really sets: those present in the raw body. The parsed request cannot tell
- * on its own because the update schema fills defaults (`synopsis: ''`, `genres: []` …) for
- * fields the admin left out, and writing those would wipe them.
- */
-export function givenChanges(parsed: TitleChanges, rawBody: unknown): TitleChanges {
-  const raw = (typeof rawBody === 'object' && rawBody !== null ? rawBody : {}) as Record<string, unknown>;
-  const changes: Record<string, unknown> = {};
-  for (const field of EDITABLE_FIELDS) {
-    if (Object.hasOwn(raw, field) && parsed[field] !== undefined) changes[field] = parsed[field];
-  }
-  if (Object.keys(changes).length === 0) {
-    throw new BadRequestError('INVALID_REQUEST', 'give at least one field to change');
-  }
-  return changes as TitleChanges;
-}
-
 /** `PATCH /v1/admin/titles/{titleId}`: writes only the given fields; `availability` replaces all windows. */
 export async function updateTitle(
   deps: Pick<AdminDeps, 'titles'>,

@@ -1,25 +1,19 @@
 /** GET /v1/titles/{titleId}: one title the viewer may see; a series with its seasons of visible episodes. */
-import { getTitleQuerySchema } from '#contracts/api/catalog.ts';
-import { titleIdSchema } from '#contracts/api/common.ts';
-import { caller, viewerCountry } from '#shared/auth.ts';
+import { viewerCountry } from '#shared/auth.ts';
 import { tableName } from '#shared/env.ts';
-import { httpHandler, json, pathParam, queryWith } from '#shared/http.ts';
+import { routeHandler } from '#shared/route-handler.ts';
 import { profilesService } from '../adapters/profiles-service.ts';
 import { dynamoTitlesTable } from '../adapters/titles-table.ts';
 import { getTitle } from '../domain/browse.ts';
 
 const deps = { titles: dynamoTitlesTable(tableName('catalog')), profiles: profilesService() };
 
-export const handler = httpHandler(async ({ event }) => {
-  const who = caller(event);
-  const titleId = pathParam(event, 'titleId', titleIdSchema);
-  const query = queryWith(event, getTitleQuerySchema);
-  const title = await getTitle(deps, {
-    accountId: who.accountId,
-    country: viewerCountry(event, who),
+export const handler = routeHandler('getTitle', async ({ caller, params, query, event }) =>
+  getTitle(deps, {
+    accountId: caller.accountId,
+    country: viewerCountry(event, caller),
     now: new Date(),
-    titleId,
+    titleId: params.titleId,
     ...query,
-  });
-  return json(200, title);
-});
+  }),
+);

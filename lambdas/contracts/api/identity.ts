@@ -39,6 +39,11 @@ export const meResponseSchema = z.object({
 });
 export type MeResponse = z.infer<typeof meResponseSchema>;
 
+/** `GET /v1/auth/jwks.json`: a JSON Web Key Set (RFC 7517) of the token issuer's public keys. */
+export const jwksSchema = z.object({
+  keys: z.array(z.looseObject({ kty: z.string(), kid: z.string().optional(), alg: z.string().optional() })),
+});
+
 /** Country of accounts that signed up without one. */
 export const DEFAULT_COUNTRY = 'US';
 /** The group whose members may call `/v1/admin/*`. */

@@ -42,13 +42,26 @@ export const playlistQuerySchema = z.object({ token: z.string().max(512).optiona
  * The steering manifest's query: the token, and the parameters players add (hls.js sends
  * `_HLS_pathway` and `_HLS_throughput`); any other `_HLS_*` parameter is accepted and ignored.
  */
+const steeringQueryFields = {
+  token: z.string().max(512).optional(),
+  _HLS_pathway: z.string().max(128).optional(),
+  _HLS_throughput: z.string().max(32).optional(),
+};
 export const steeringQuerySchema = z
-  .object({
-    token: z.string().max(512).optional(),
-    _HLS_pathway: z.string().max(128).optional(),
-    _HLS_throughput: z.string().max(32).optional(),
-  })
-  .strict();
+  .object(steeringQueryFields)
+  .catchall(z.string().max(256))
+  .superRefine((query, ctx) => {
+    for (const key of Object.keys(query)) {
+      if (!Object.hasOwn(steeringQueryFields, key) && !key.startsWith('_HLS_')) {
+        ctx.addIssue({
+          code: 'unrecognized_keys',
+          keys: [key],
+          input: query,
+          message: `Unrecognized key: "${key}"`,
+        });
+      }
+    }
+  });
 
 export const playbackHeartbeatResponseSchema = z.object({ sessionId: z.string(), expiresAt: z.string() });
 

@@ -4,19 +4,20 @@
  * once a minute instead of on every heartbeat (the hottest route). Only positive answers are
  * kept: a profile just created or a title just licensed shows up at once.
  */
+import { LRUCache } from 'lru-cache';
 import type { Maturity } from '#contracts/api/common.ts';
 import type { TitleFacts } from '#contracts/internal.ts';
 import type { ProfileDirectory, ProfileFacts, TitleDirectory } from './ports.ts';
 
 /** How long an answer is trusted. A renamed profile or a changed rating shows within this. */
 export const CACHE_TTL_MS = 60_000;
-/** Bounds the memory of a long-lived environment; the oldest entries go first. */
+/** Bounds the memory of a long-lived environment; the least recently used entries go first. */
 export const CACHE_MAX_ENTRIES = 5_000;
 
 export interface CacheOptions {
-  /** Milliseconds since the epoch, now. */
+  /** Milliseconds since the epoch, now (whole milliseconds, as `Date.now`). */
   readonly now: () => number;
-  /** @default CACHE_TTL_MS */
+  /** A whole number of milliseconds, at least 2. @default CACHE_TTL_MS */
   readonly ttlMs?: number;
   /** @default CACHE_MAX_ENTRIES */
   readonly maxEntries?: number;
@@ -27,31 +28,25 @@ export interface ExpiringCache<V> {
   set(key: string, value: V): void;
 }
 
-export function expiringCache<V>(options: CacheOptions): ExpiringCache<V> {
+/**
+ * An `lru-cache` whose entries expire once their age reaches `ttlMs` on the injected clock.
+ *
+ * lru-cache counts an entry stale once its age *exceeds* its ttl, and takes a start time of 0
+ * for "no expiry". So it reads our clock one millisecond on (a test clock may start at 0) and
+ * gets `ttlMs - 1`: on whole milliseconds, `age > ttlMs - 1` is `age >= ttlMs`. It reads the
+ * clock on every check (`ttlResolution: 0`): its default memo of `now` runs on a real timer.
+ */
+export function expiringCache<V extends {}>(options: CacheOptions): ExpiringCache<V> {
   const ttlMs = options.ttlMs ?? CACHE_TTL_MS;
-  const maxEntries = options.maxEntries ?? CACHE_MAX_ENTRIES;
-  const entries = new Map<string, { value: V; expiresAt: number }>();
-  return {
-    get(key) {
-      const entry = entries.get(key);
-      if (!entry) return undefined;
-      if (entry.expiresAt <= options.now()) {
-        entries.delete(key);
-        return undefined;
-      }
-      return entry.value;
-    },
-    set(key, value) {
-      entries.delete(key);
-      entries.set(key, { value, expiresAt: options.now() + ttlMs });
-      // A Map iterates in insertion order: the first key is the oldest write.
-      while (entries.size > maxEntries) {
-        const oldest = entries.keys().next();
-        if (oldest.done) break;
-        entries.delete(oldest.value);
-      }
-    },
-  };
+  if (!Number.isSafeInteger(ttlMs) || ttlMs < 2) {
+    throw new RangeError(`ttlMs must be a whole number of milliseconds, at least 2, not ${ttlMs}.`);
+  }
+  return new LRUCache<string, V>({
+    max: options.maxEntries ?? CACHE_MAX_ENTRIES,
+    ttl: ttlMs - 1,
+    perf: { now: () => Math.floor(options.now()) + 1 },
+    ttlResolution: 0,
+  });
 }
 
 /** Remembers which profiles belong to which account (not the absence of one). */

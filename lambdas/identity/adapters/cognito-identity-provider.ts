@@ -18,7 +18,7 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
-import type { TokensResponse } from '#contracts/api/identity.ts';
+import { jwksSchema, type TokensResponse } from '#contracts/api/identity.ts';
 import { BadRequestError, ConflictError, UnauthorizedError } from '#shared/errors.ts';
 import type { AccountRecord, IdentityProvider, VerifiedCaller } from '../domain/identity-provider.ts';
 
@@ -153,7 +153,7 @@ export function cognitoIdentityProvider(options: CognitoIdentityOptions): Identi
 
     async jwks() {
       const response = await fetch(`${issuer}/.well-known/jwks.json`);
-      return (await response.json()) as { keys: unknown[] };
+      return jwksSchema.parse(await response.json());
     },
 
     account,

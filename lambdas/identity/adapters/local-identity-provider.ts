@@ -252,7 +252,8 @@ export function localIdentityProvider(options: LocalIdentityOptions): IdentityPr
     },
 
     async jwks() {
-      return { keys: [(await key()).publicJwk] };
+      const { publicJwk } = await key();
+      return { keys: [{ ...publicJwk, kty: publicJwk.kty ?? 'RSA' }] };
     },
 
     async account(accountId) {

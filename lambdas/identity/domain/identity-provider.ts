@@ -3,7 +3,11 @@
  * tokens signed with RS256 and published as a JWKS) on the embedded platform and LocalStack.
  * Handlers and the authorizer depend on this interface only.
  */
-import type { TokensResponse } from '#contracts/api/identity.ts';
+import type { z } from 'zod';
+import type { jwksSchema, TokensResponse } from '#contracts/api/identity.ts';
+
+/** A JSON Web Key Set (RFC 7517). */
+export type JsonWebKeySet = z.infer<typeof jwksSchema>;
 
 /** What a verified access token says about its bearer. */
 export interface VerifiedCaller {
@@ -31,6 +35,6 @@ export interface IdentityProvider {
   /** Verifies an access token (signature, issuer, audience, expiry, token use). Throws when invalid. */
   verify(accessToken: string): Promise<VerifiedCaller>;
   /** The public keys that verify access tokens. */
-  jwks(): Promise<{ keys: unknown[] }>;
+  jwks(): Promise<JsonWebKeySet>;
   account(accountId: string): Promise<AccountRecord | undefined>;
 }

@@ -1,21 +1,18 @@
 /** GET /v1/me: the signed-in account. */
-import { ADMIN_GROUP, DEFAULT_COUNTRY, type MeResponse } from '#contracts/api/identity.ts';
-import { caller } from '#shared/auth.ts';
+import { ADMIN_GROUP, DEFAULT_COUNTRY } from '#contracts/api/identity.ts';
 import { NotFoundError } from '#shared/errors.ts';
-import { httpHandler, json } from '#shared/http.ts';
+import { routeHandler } from '#shared/route-handler.ts';
 import { identityProviderFromEnv } from '../adapters/provider.ts';
 
 const identity = identityProviderFromEnv();
 
-export const handler = httpHandler(async ({ event }) => {
-  const who = caller(event);
-  const account = await identity.account(who.accountId);
+export const handler = routeHandler('getMe', async ({ caller }) => {
+  const account = await identity.account(caller.accountId);
   if (!account) throw new NotFoundError('ACCOUNT_NOT_FOUND', 'The account no longer exists.');
-  const me: MeResponse = {
+  return {
     accountId: account.accountId,
     email: account.email,
     country: account.country || DEFAULT_COUNTRY,
-    isAdmin: account.groups.includes(ADMIN_GROUP) || who.isAdmin,
+    isAdmin: account.groups.includes(ADMIN_GROUP) || caller.isAdmin,
   };
-  return json(200, me);
 });

@@ -6,6 +6,7 @@
  * not one per chunk.
  */
 import { GetObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { LRUCache } from 'lru-cache';
 import type { RangeReader } from './media-probe.ts';
 
 /** Read-ahead tuning; the defaults suit MediaInfo's access pattern. */
@@ -67,8 +68,8 @@ export async function s3RangeReader(
   const size = head.ContentLength;
   const etag = head.ETag;
   const stats = { requests: 0, bytesFetched: 0 };
-  // Most recently used last.
-  const cache: CachedRange[] = [];
+  // Fetched bytes by the offset they start at; a hit makes a range the most recently used.
+  const cache = new LRUCache<number, Uint8Array>({ max: maxCached });
 
   async function fetchRange(start: number, end: number): Promise<Uint8Array> {
     stats.requests += 1;
@@ -95,21 +96,23 @@ export async function s3RangeReader(
     return body;
   }
 
-  function remember(range: CachedRange): void {
-    cache.push(range);
-    if (cache.length > maxCached) cache.shift();
+  /** The cached range holding `position`, now the most recently used; ranges are few (`maxCached`). */
+  function cachedAt(position: number): CachedRange | undefined {
+    for (const [start, bytes] of cache.entries()) {
+      if (position >= start && position < start + bytes.length) {
+        cache.get(start);
+        return { start, bytes };
+      }
+    }
+    return undefined;
   }
 
-  function cachedAt(position: number): CachedRange | undefined {
-    const index = cache.findIndex(
-      (range) => position >= range.start && position < range.start + range.bytes.length,
-    );
-    const range = cache[index];
-    if (range !== undefined) {
-      cache.splice(index, 1);
-      cache.push(range);
+  /** The cached range that ends where `position` starts, without touching its recency. */
+  function endingAt(position: number): CachedRange | undefined {
+    for (const [start, bytes] of cache.entries()) {
+      if (start + bytes.length === position) return { start, bytes };
     }
-    return range;
+    return undefined;
   }
 
   return {
@@ -133,13 +136,13 @@ export async function s3RangeReader(
         }
         // A read that picks up where a fetched range ends is a forward scan: fetch twice as much
         // as last time. After a seek, start small again.
-        const continued = cache.find((range) => range.start + range.bytes.length === position);
+        const continued = endingAt(position);
         const fetchBytes =
           continued === undefined
             ? minFetch
             : Math.min(maxFetch, Math.max(minFetch, 2 * continued.bytes.length));
         const fetchEnd = Math.min(size, Math.max(end, position + fetchBytes));
-        remember({ start: position, bytes: await fetchRange(position, fetchEnd) });
+        cache.set(position, await fetchRange(position, fetchEnd));
       }
       return parts.length === 1 && parts[0] !== undefined ? parts[0] : concat(parts);
     },

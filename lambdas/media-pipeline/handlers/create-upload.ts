@@ -4,15 +4,13 @@
  * presigned PUTs, in parts above 64 MiB.
  */
 import { randomUUID } from 'node:crypto';
-import { titleIdSchema } from '#contracts/api/common.ts';
 import { ENV } from '#contracts/env.ts';
-import { type CreateUploadResponse, createUploadRequestSchema, type JobRecord } from '#contracts/jobs.ts';
+import type { CreateUploadResponse, JobRecord } from '#contracts/jobs.ts';
 import { sidecarKey, sourceKey } from '#contracts/storage.ts';
-import { requireAdmin } from '#shared/auth.ts';
 import { s3Client } from '#shared/aws.ts';
 import { numberEnv, requireEnv } from '#shared/env.ts';
 import { BadRequestError, NotFoundError } from '#shared/errors.ts';
-import { httpHandler, json, parseWith, pathParam } from '#shared/http.ts';
+import { routeHandler } from '#shared/route-handler.ts';
 import { titleForAdmin } from '#shared/services.ts';
 import { dynamoJobsTable } from '../adapters/jobs-table.ts';
 import { s3UploadSigner } from '../adapters/upload-signer.ts';
@@ -23,10 +21,8 @@ const signer = s3UploadSigner(s3Client(), requireEnv(ENV.INGEST_BUCKET));
 const maxSourceBytes = numberEnv(ENV.MAX_SOURCE_BYTES);
 const URL_LIFETIME_SEC = 3600;
 
-export const handler = httpHandler(async ({ event, body }) => {
-  requireAdmin(event);
-  const titleId = pathParam(event, 'titleId', titleIdSchema);
-  const request = parseWith(createUploadRequestSchema, body);
+export const handler = routeHandler('createUpload', async ({ params, body: request }) => {
+  const { titleId } = params;
   if (request.sizeBytes > maxSourceBytes) {
     throw new BadRequestError('SOURCE_TOO_LARGE', `Sources are limited to ${maxSourceBytes} bytes.`);
   }
@@ -85,5 +81,5 @@ export const handler = httpHandler(async ({ event, body }) => {
     captions,
     expiresAt: new Date(now.getTime() + URL_LIFETIME_SEC * 1000).toISOString(),
   };
-  return json(201, response);
+  return response;
 });

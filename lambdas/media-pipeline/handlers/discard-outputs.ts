@@ -7,6 +7,7 @@ import { ENV } from '#contracts/env.ts';
 import { MEDIA_PREFIX } from '#contracts/storage.ts';
 import { s3Client } from '#shared/aws.ts';
 import { requireEnv } from '#shared/env.ts';
+import { functionHandler } from '#shared/function-handler.ts';
 import { logger } from '#shared/logger.ts';
 import { type CaughtError, describeFailure } from '../domain/jobs.ts';
 
@@ -19,7 +20,7 @@ interface FailedState {
   plan?: { outputPrefix?: string };
 }
 
-export const handler = async (state: FailedState) => {
+export const handler = functionHandler('discardOutputs', async (state: FailedState) => {
   const prefix = state.plan?.outputPrefix;
   let deleted = 0;
   // Only ever a job's own folder: media/<titleId>/<assetId>/.
@@ -42,4 +43,4 @@ export const handler = async (state: FailedState) => {
   const failure = describeFailure(state.error);
   logger.warn('job failed', { jobId: state.jobId, ...failure, deletedObjects: deleted });
   return failure;
-};
+});

@@ -4,6 +4,7 @@ import { sourceProbeSchema } from '#contracts/media.ts';
 import { assetPrefix } from '#contracts/storage.ts';
 import { requireEnv } from '#shared/env.ts';
 import { PipelineError } from '#shared/errors.ts';
+import { functionHandler } from '#shared/function-handler.ts';
 import { dynamoJobsTable } from '../adapters/jobs-table.ts';
 import { buildTranscodeJobSettings } from '../domain/job-settings.ts';
 import { planLadder } from '../domain/ladder.ts';
@@ -18,7 +19,7 @@ interface PlanInput {
   probe: unknown;
 }
 
-export const handler = async (event: PlanInput) => {
+export const handler = functionHandler('planEncode', async (event: PlanInput) => {
   const probe = sourceProbeSchema.parse(event.probe);
   const job = await jobs.get(event.jobId);
   if (!job) throw new PipelineError('JOB_NOT_FOUND', `Job ${event.jobId} vanished before planning.`);
@@ -33,4 +34,4 @@ export const handler = async (event: PlanInput) => {
     ladder,
   });
   return { titleId: job.titleId, assetId, outputPrefix, ladder, settings };
-};
+});

@@ -2,6 +2,7 @@
 import type { EventBridgeEvent } from 'aws-lambda';
 import { ENV } from '#contracts/env.ts';
 import { requireEnv } from '#shared/env.ts';
+import { functionHandler } from '#shared/function-handler.ts';
 import { dynamoJobsTable } from '../adapters/jobs-table.ts';
 import { transcodeProgress } from '../domain/jobs.ts';
 
@@ -13,14 +14,17 @@ interface JobStateChange {
   jobProgress?: { jobPercentComplete?: number };
 }
 
-export const handler = async (event: EventBridgeEvent<'MediaConvert Job State Change', JobStateChange>) => {
-  const jobId = event.detail.userMetadata?.showrunnerJobId;
-  const percent = event.detail.jobProgress?.jobPercentComplete;
-  if (!jobId || typeof percent !== 'number') return { updated: false };
-  const updated = await jobs.recordProgress(
-    jobId,
-    transcodeProgress(percent),
-    event.time ?? new Date().toISOString(),
-  );
-  return { updated };
-};
+export const handler = functionHandler(
+  'recordProgress',
+  async (event: EventBridgeEvent<'MediaConvert Job State Change', JobStateChange>) => {
+    const jobId = event.detail.userMetadata?.showrunnerJobId;
+    const percent = event.detail.jobProgress?.jobPercentComplete;
+    if (!jobId || typeof percent !== 'number') return { updated: false };
+    const updated = await jobs.recordProgress(
+      jobId,
+      transcodeProgress(percent),
+      event.time ?? new Date().toISOString(),
+    );
+    return { updated };
+  },
+);

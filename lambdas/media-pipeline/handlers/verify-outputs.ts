@@ -9,6 +9,7 @@ import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { type Asset, sourceProbeSchema } from '#contracts/media.ts';
 import { s3Client } from '#shared/aws.ts';
 import { PipelineError } from '#shared/errors.ts';
+import { functionHandler } from '#shared/function-handler.ts';
 import { describeOutputKeys } from '../domain/job-settings.ts';
 import { playlistKeysReferencedBy, verifyOutputs } from '../domain/verify.ts';
 
@@ -20,31 +21,34 @@ interface VerifyEvent {
   probe: unknown;
 }
 
-export const handler = async (event: VerifyEvent): Promise<{ asset: Asset }> => {
-  const probe = sourceProbeSchema.parse(event.probe);
-  const layout = describeOutputKeys(event.plan.settings);
-  const existingKeys = await listKeys(layout.bucket, event.plan.outputPrefix);
-  if (!existingKeys.has(layout.masterPlaylistKey)) {
-    throw new PipelineError(
-      'OUTPUT_MISSING',
-      `The transcode wrote no multivariant playlist (${layout.masterPlaylistKey}).`,
-    );
-  }
-  const masterPlaylist = await readText(layout.bucket, layout.masterPlaylistKey);
-  const renditionPlaylists: Record<string, string> = {};
-  for (const key of playlistKeysReferencedBy(layout.masterPlaylistKey, masterPlaylist)) {
-    if (existingKeys.has(key)) renditionPlaylists[key] = await readText(layout.bucket, key);
-  }
-  const result = verifyOutputs({
-    layout,
-    masterPlaylist,
-    renditionPlaylists,
-    existingKeys,
-    sourceDurationSec: probe.durationSec,
-  });
-  if (!result.ok) throw new PipelineError('OUTPUT_INVALID', result.message);
-  return { asset: { ...result.asset, assetId: event.plan.assetId, titleId: event.plan.titleId } };
-};
+export const handler = functionHandler(
+  'verifyOutputs',
+  async (event: VerifyEvent): Promise<{ asset: Asset }> => {
+    const probe = sourceProbeSchema.parse(event.probe);
+    const layout = describeOutputKeys(event.plan.settings);
+    const existingKeys = await listKeys(layout.bucket, event.plan.outputPrefix);
+    if (!existingKeys.has(layout.masterPlaylistKey)) {
+      throw new PipelineError(
+        'OUTPUT_MISSING',
+        `The transcode wrote no multivariant playlist (${layout.masterPlaylistKey}).`,
+      );
+    }
+    const masterPlaylist = await readText(layout.bucket, layout.masterPlaylistKey);
+    const renditionPlaylists: Record<string, string> = {};
+    for (const key of playlistKeysReferencedBy(layout.masterPlaylistKey, masterPlaylist)) {
+      if (existingKeys.has(key)) renditionPlaylists[key] = await readText(layout.bucket, key);
+    }
+    const result = verifyOutputs({
+      layout,
+      masterPlaylist,
+      renditionPlaylists,
+      existingKeys,
+      sourceDurationSec: probe.durationSec,
+    });
+    if (!result.ok) throw new PipelineError('OUTPUT_INVALID', result.message);
+    return { asset: { ...result.asset, assetId: event.plan.assetId, titleId: event.plan.titleId } };
+  },
+);
 
 async function listKeys(bucket: string, prefix: string): Promise<Set<string>> {
   const keys = new Set<string>();

@@ -1,36 +1,66 @@
 /**
  * The OpenAPI 3.1 document, generated from the route declaration and its zod schemas (zod 4's
  * JSON Schema output is draft 2020-12, which OpenAPI 3.1 uses as its schema dialect). Nothing
- * here is written by hand per route, so the document cannot drift from what the API validates.
+ * here is written by hand per route, so the document cannot drift from what the API validates:
+ * path, query and body schemas, the success answer with its content type, and every error the
+ * route declares plus those its kind may answer (the handler chain's own: `routeHandler`).
  */
 import { z } from 'zod';
 import { errorBodySchema } from '#contracts/api/common.ts';
-import type { RouteDeclaration } from '#contracts/routes.ts';
+import { type ErrorStatus, pathParameterNames, type RouteDeclaration } from '#contracts/routes.ts';
 
 type JsonObject = Record<string, unknown>;
 
-const ERROR_RESPONSES: Record<string, string> = {
-  '400': 'Malformed or invalid request',
-  '401': 'Missing or invalid access token',
-  '403': 'Not allowed (admin routes)',
-  '404': 'Not found (or not visible in your country or to this profile)',
-  '413': 'Body too large',
-  '429': 'Throttled',
-};
+/** What the handler chain and the gateway answer by themselves, by the kind of route. */
+const CHAIN_ERRORS = {
+  input: { 400: 'Malformed or invalid request: `error.code` names what (INVALID_REQUEST, INVALID_QUERY …)' },
+  body: { 413: 'Body too large (PAYLOAD_TOO_LARGE)' },
+  user: { 401: 'Missing or invalid access token (UNAUTHORIZED)' },
+  admin: { 403: 'Not a member of the admin group (FORBIDDEN)' },
+  any: { 429: 'Throttled (THROTTLED)' },
+} as const satisfies Record<string, Partial<Record<ErrorStatus, string>>>;
 
 function schemaOf(schema: z.ZodType, io: 'input' | 'output'): JsonObject {
   const { $schema: _dialect, ...json } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as JsonObject;
   return json;
 }
 
-function queryParameters(schema: z.ZodType): JsonObject[] {
+/** One parameter per property of an object schema (path or query). */
+function parametersOf(schema: z.ZodType, where: 'path' | 'query'): JsonObject[] {
   const json = schemaOf(schema, 'input') as { properties?: Record<string, JsonObject>; required?: string[] };
   return Object.entries(json.properties ?? {}).map(([name, property]) => ({
     name,
-    in: 'query',
-    required: json.required?.includes(name) ?? false,
+    in: where,
+    required: where === 'path' || (json.required?.includes(name) ?? false),
     schema: property,
   }));
+}
+
+/** The error statuses a route may answer, with when. */
+export function errorsOf(route: RouteDeclaration): Partial<Record<ErrorStatus, string>> {
+  const hasInput = Boolean(route.params || route.query || route.body);
+  const errors: Partial<Record<ErrorStatus, string>> = {
+    ...(hasInput ? CHAIN_ERRORS.input : {}),
+    ...(route.body ? CHAIN_ERRORS.body : {}),
+    ...(route.auth !== 'none' ? CHAIN_ERRORS.user : {}),
+    ...(route.auth === 'admin' ? CHAIN_ERRORS.admin : {}),
+    ...CHAIN_ERRORS.any,
+  };
+  for (const [status, description] of Object.entries(route.errors) as [`${ErrorStatus}`, string][]) {
+    const chain = errors[Number(status) as ErrorStatus];
+    errors[Number(status) as ErrorStatus] = chain ? `${chain}; ${description}` : description;
+  }
+  return errors;
+}
+
+function successResponse(route: RouteDeclaration): JsonObject {
+  const { schema, contentType = 'application/json' } = route.response;
+  return {
+    description: route.summary,
+    ...(schema
+      ? { content: { [contentType.split(';')[0] as string]: { schema: schemaOf(schema, 'output') } } }
+      : {}),
+  };
 }
 
 export function buildOpenApi(
@@ -39,34 +69,26 @@ export function buildOpenApi(
 ) {
   const paths: Record<string, Record<string, JsonObject>> = {};
   for (const route of routes) {
-    const pathParameters = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => ({
-      name: m[1],
-      in: 'path',
-      required: true,
-      schema: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,64}$' },
-    }));
+    const declared = route.params ? parametersOf(route.params, 'path') : [];
+    // A path parameter the route left undeclared would still reach its function: list it anyway.
+    const undeclared = pathParameterNames(route.path)
+      .filter((name) => !declared.some((p) => p.name === name))
+      .map((name) => ({ name, in: 'path', required: true, schema: { type: 'string' } }));
     const operation: JsonObject = {
       operationId: route.function,
       summary: route.summary,
       tags: [route.path.split('/')[2] ?? 'v1'],
-      parameters: [...pathParameters, ...(route.query ? queryParameters(route.query) : [])],
+      parameters: [...declared, ...undeclared, ...(route.query ? parametersOf(route.query, 'query') : [])],
       responses: {
-        [String(route.response.status)]: {
-          description: route.summary,
-          ...(route.response.schema
-            ? { content: { 'application/json': { schema: schemaOf(route.response.schema, 'output') } } }
-            : {}),
-        },
+        [String(route.response.status)]: successResponse(route),
         ...Object.fromEntries(
-          Object.entries(ERROR_RESPONSES)
-            .filter(([status]) => route.auth !== 'none' || (status !== '401' && status !== '403'))
-            .map(([status, description]) => [
-              status,
-              {
-                description,
-                content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
-              },
-            ]),
+          Object.entries(errorsOf(route)).map(([status, description]) => [
+            status,
+            {
+              description,
+              content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+            },
+          ]),
         ),
       },
       ...(route.auth === 'none' ? { security: [] } : {}),

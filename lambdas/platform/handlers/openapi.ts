@@ -1,12 +1,8 @@
 /** GET /v1/openapi.json: the OpenAPI 3.1 document of this API, built from the route declaration. */
 import { ROUTES } from '#contracts/routes.ts';
-import { httpHandler } from '#shared/http.ts';
+import { routeHandler } from '#shared/route-handler.ts';
 import { buildOpenApi } from '../domain/openapi.ts';
 
-const document = JSON.stringify(buildOpenApi(ROUTES, { version: '1' }));
+const document = buildOpenApi(ROUTES, { version: '1' });
 
-export const handler = httpHandler(async () => ({
-  statusCode: 200,
-  headers: { 'content-type': 'application/json', 'cache-control': 'public, max-age=300' },
-  body: document,
-}));
+export const handler = routeHandler('openapi', async () => document);

@@ -3,7 +3,8 @@
  *
  * Every write names the store's current version (`IfMatch`: its ETag, from
  * DescribeKeyValueStore or the previous write); a write that raced another writer fails with a
- * ConflictException and is retried on a fresh ETag, a few times with a jittered backoff.
+ * ConflictException and is retried on a fresh ETag, a few times with a jittered backoff
+ * (`#shared/retry.ts`). The SDK's own retries cannot do this: they resend the same stale ETag.
  * https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_kvs_PutKey.html
  *
  * The API is signed with SigV4A (region set `*`), which the SDK leaves to an optional package:
@@ -20,6 +21,7 @@ import {
   PutKeyCommand,
   UpdateKeysCommand,
 } from '@aws-sdk/client-cloudfront-keyvaluestore';
+import { type RetryPolicy, withRetry } from '#shared/retry.ts';
 import type { EdgeKeyValueStore, KeyValueEntry } from '../domain/ports.ts';
 
 /** Keys deleted per UpdateKeys call (an all-or-nothing batch; the API takes at most 50 changes). */
@@ -34,8 +36,11 @@ export interface CloudFrontKeyValueStoreOptions {
   readonly arn: () => Promise<string>;
   /** Tries per write when another writer changed the store in between. @default 5 */
   readonly maxAttempts?: number;
-  /** Waits between tries; tests pass one that does not wait. @default setTimeout */
-  readonly sleep?: (ms: number) => Promise<void>;
+  /**
+   * The wait before the second try of a write, doubled for each try after (jittered, at most
+   * 1.6 s); tests pass 0 to not wait. @default 25
+   */
+  readonly baseDelayMs?: number;
 }
 
 /** Every try of a write met a newer version of the store than the one it named. */
@@ -49,7 +54,12 @@ export class KeyValueStoreConflictError extends Error {
 export function cloudFrontKeyValueStore(options: CloudFrontKeyValueStoreOptions): EdgeKeyValueStore {
   const { client } = options;
   const maxAttempts = options.maxAttempts ?? 5;
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const conflictRetry: RetryPolicy = {
+    maxAttempts,
+    baseDelayMs: options.baseDelayMs ?? 25,
+    maxDelayMs: 1_600,
+    retryable: isConflict,
+  };
 
   /**
    * Runs `writes` in order, each with the ETag the previous one returned (the first with a fresh
@@ -60,25 +70,21 @@ export function cloudFrontKeyValueStore(options: CloudFrontKeyValueStoreOptions)
   ): Promise<void> {
     const arn = await options.arn();
     let etag: string | undefined;
-    let conflicts = 0;
-    for (let i = 0; i < writes.length; ) {
-      const write = writes[i] as (typeof writes)[number];
-      etag ??= await currentEtag(arn);
+    for (const write of writes) {
       try {
-        etag = await write(arn, etag);
-        i += 1;
-        conflicts = 0;
+        etag = await withRetry(async () => {
+          const ifMatch = etag ?? (await currentEtag(arn));
+          // Until this write answers with the next version, the store's is unknown: a retry
+          // after a conflict reads it again.
+          etag = undefined;
+          return write(arn, ifMatch);
+        }, conflictRetry);
       } catch (error) {
         if (!isConflict(error)) throw error;
-        conflicts += 1;
-        if (conflicts >= maxAttempts) {
-          throw new KeyValueStoreConflictError(
-            `The edge KeyValueStore kept changing under ${conflicts} tries of one write; giving up.`,
-            { cause: error },
-          );
-        }
-        etag = undefined;
-        await sleep(backoffMs(conflicts));
+        throw new KeyValueStoreConflictError(
+          `The edge KeyValueStore kept changing under ${maxAttempts} tries of one write; giving up.`,
+          { cause: error },
+        );
       }
     }
   }
@@ -133,10 +139,4 @@ export function cloudFrontKeyValueStore(options: CloudFrontKeyValueStoreOptions)
 
 function isConflict(error: unknown): boolean {
   return (error as { name?: unknown } | null)?.name === 'ConflictException';
-}
-
-/** 50 ms, 100 ms, 200 ms, … (at most 1.6 s), each between half and the whole of it. */
-function backoffMs(attempt: number): number {
-  const ceiling = 50 * 2 ** Math.min(attempt - 1, 5);
-  return ceiling / 2 + Math.random() * (ceiling / 2);
 }

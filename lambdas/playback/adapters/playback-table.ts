@@ -14,13 +14,24 @@ import { TransactionCanceledException, TransactionConflictException } from '@aws
 import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { documentClient } from '#shared/aws.ts';
+import { type RetryPolicy, withRetry } from '#shared/retry.ts';
 import type { PlaybackSession, SessionStore } from '../domain/ports.ts';
 
 /** Partition key of the playback table (`TABLES.playback.partitionKey`). */
 const PK = 'pk';
 
-/** Rounds a transaction is retried when DynamoDB reports a conflict with another one in flight. */
-const CONFLICT_RETRIES = 5;
+/**
+ * A transaction DynamoDB cancelled because another transaction on the same items was in flight
+ * (`TransactionConflict`) wrote nothing, so it is sent again: 6 tries in all, then the last
+ * cancellation surfaces as it was. Not for `commitStart`, whose caller reads the map again.
+ */
+const TRANSACTION_CONFLICT_RETRY: RetryPolicy = {
+  maxAttempts: 6,
+  baseDelayMs: 10,
+  retryable: (error) =>
+    error instanceof TransactionConflictException ||
+    cancellationReasons(error)?.includes('TransactionConflict') === true,
+};
 
 const sessionSchema = z.object({
   sessionId: z.string(),
@@ -110,7 +121,7 @@ export function dynamoSessionStore(tableName: string): SessionStore {
     },
 
     async extend(accountId, sessionId, expiresAtEpoch, nowEpoch) {
-      return retryOnConflict(async () => {
+      return withRetry(async () => {
         try {
           await db.send(
             new TransactWriteCommand({
@@ -160,7 +171,7 @@ export function dynamoSessionStore(tableName: string): SessionStore {
           if (cancellationReasons(error)?.includes('ConditionalCheckFailed')) return false;
           throw error;
         }
-      });
+      }, TRANSACTION_CONFLICT_RETRY);
     },
 
     async end(accountId, sessionId, endedAt) {
@@ -172,7 +183,7 @@ export function dynamoSessionStore(tableName: string): SessionStore {
         ExpressionAttributeNames: { '#status': 'status', '#endedAt': 'endedAt', '#account': 'accountId' },
         ExpressionAttributeValues: { ':ended': 'ENDED', ':endedAt': endedAt, ':account': accountId },
       };
-      const freed = await retryOnConflict(async () => {
+      const freed = await withRetry(async () => {
         try {
           await db.send(
             new TransactWriteCommand({
@@ -203,7 +214,7 @@ export function dynamoSessionStore(tableName: string): SessionStore {
           if (reasons?.[1] === 'ConditionalCheckFailed') return 'no-entry' as const;
           throw error;
         }
-      });
+      }, TRANSACTION_CONFLICT_RETRY);
       if (freed === 'freed') return true;
       if (freed === 'not-found') return false;
       try {
@@ -225,22 +236,4 @@ function toSession(item: Record<string, unknown>): PlaybackSession {
 function cancellationReasons(error: unknown): string[] | undefined {
   if (!(error instanceof TransactionCanceledException)) return undefined;
   return (error.CancellationReasons ?? []).map((r) => r.Code ?? 'None');
-}
-
-/**
- * Retries a transaction DynamoDB cancelled because another transaction on the same items was in
- * flight (`TransactionConflict`): nothing was written, so trying again is safe.
- */
-async function retryOnConflict<T>(attempt: () => Promise<T>): Promise<T> {
-  for (let i = 0; ; i++) {
-    try {
-      return await attempt();
-    } catch (error) {
-      const conflicted =
-        error instanceof TransactionConflictException ||
-        cancellationReasons(error)?.includes('TransactionConflict') === true;
-      if (!conflicted || i >= CONFLICT_RETRIES) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 10 * 2 ** i + Math.random() * 10));
-    }
-  }
 }

@@ -1,8 +1,6 @@
 /** DELETE /v1/playback/{sessionId}: ends the caller's session and revokes it at the edge. */
-import { sessionIdSchema } from '#contracts/api/playback.ts';
-import { caller } from '#shared/auth.ts';
 import { tableName } from '#shared/env.ts';
-import { httpHandler, pathParam } from '#shared/http.ts';
+import { routeHandler } from '#shared/route-handler.ts';
 import { edgeRevocations } from '../adapters/edge-revocations.ts';
 import { dynamoSessionStore } from '../adapters/playback-table.ts';
 import { endPlayback } from '../domain/playback.ts';
@@ -15,9 +13,7 @@ const ports = {
   clock: { now: () => new Date() },
 };
 
-export const handler = httpHandler(async ({ event }) => {
-  const who = caller(event);
-  const sessionId = pathParam(event, 'sessionId', sessionIdSchema);
-  await endPlayback(ports, who.accountId, sessionId);
-  return { statusCode: 204, headers: { 'cache-control': 'no-store' }, body: '' };
+export const handler = routeHandler('endPlayback', async ({ caller, params }) => {
+  await endPlayback(ports, caller.accountId, params.sessionId);
+  return undefined;
 });

@@ -1,5 +1,6 @@
 /** Scheduled (EventBridge, daily off-peak): fills the edges with the defaults; logs and returns the report. */
 import type { Context } from 'aws-lambda';
+import { functionHandler } from '#shared/function-handler.ts';
 import { logger } from '#shared/logger.ts';
 import { fillDeadline, prepositionPorts } from '../adapters/preposition-ports.ts';
 import {
@@ -11,11 +12,14 @@ import {
 
 const ports = prepositionPorts();
 
-export const handler = async (_event: unknown, context: Context): Promise<PrepositionReport> => {
-  const report = await prepositionTitles(await ports(), {
-    ...PREPOSITION_DEFAULTS,
-    deadlineMs: fillDeadline(context),
-  });
-  logger.info('prepositioned', prepositionSummary(report));
-  return report;
-};
+export const handler = functionHandler(
+  'prepositionSchedule',
+  async (_event: unknown, context: Context): Promise<PrepositionReport> => {
+    const report = await prepositionTitles(await ports(), {
+      ...PREPOSITION_DEFAULTS,
+      deadlineMs: fillDeadline(context),
+    });
+    logger.info('prepositioned', prepositionSummary(report));
+    return report;
+  },
+);

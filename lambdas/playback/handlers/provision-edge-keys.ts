@@ -17,6 +17,7 @@ import {
   sendCustomResourceResponse,
 } from '#shared/custom-resource.ts';
 import { requireEnv } from '#shared/env.ts';
+import { functionHandler } from '#shared/function-handler.ts';
 import { logger } from '#shared/logger.ts';
 import { cloudFrontKeyValueStore } from '../adapters/cloudfront-key-value-store.ts';
 import { signingSecretVersions } from '../adapters/signing-secret-versions.ts';
@@ -40,7 +41,7 @@ async function provision(): Promise<SigningKeySync & { keyIds: string[] }> {
   return { keyIds, ...sync };
 }
 
-export const handler = async (event: unknown) => {
+export const handler = functionHandler('provisionEdgeKeys', async (event: unknown) => {
   if (!isCustomResourceEvent(event)) return provision();
   let outcome: CustomResourceOutcome;
   try {
@@ -56,4 +57,4 @@ export const handler = async (event: unknown) => {
     event,
     customResourceResponse(event, outcome, `edge-signing-keys:${kvsArn}`),
   );
-};
+});

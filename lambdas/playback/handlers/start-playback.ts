@@ -1,11 +1,10 @@
 /** POST /v1/playback: checks the profile, title, plan and stream limit, then opens a session. */
 import { randomUUID } from 'node:crypto';
-import { startPlaybackRequestSchema } from '#contracts/api/playback.ts';
 import { ENV } from '#contracts/env.ts';
-import { caller, viewerCountry } from '#shared/auth.ts';
+import { viewerCountry } from '#shared/auth.ts';
 import { s3Client } from '#shared/aws.ts';
 import { requireEnv, tableName } from '#shared/env.ts';
-import { httpHandler, json, parseWith } from '#shared/http.ts';
+import { routeHandler } from '#shared/route-handler.ts';
 import { apiBaseUrl, edgeSigningKeys } from '../adapters/config.ts';
 import { dynamoSessionStore } from '../adapters/playback-table.ts';
 import { dynamoPopularity } from '../adapters/popularity-table.ts';
@@ -31,9 +30,11 @@ const ports = {
   popularity: dynamoPopularity(tableName('playback')),
 };
 
-export const handler = httpHandler(async ({ event, body }) => {
-  const who = caller(event);
-  const request = parseWith(startPlaybackRequestSchema, body);
-  const viewer = { accountId: who.accountId, country: viewerCountry(event, who) };
-  return json(201, await startPlayback(ports, viewer, request, apiBaseUrl(event)));
-});
+export const handler = routeHandler('startPlayback', async ({ caller, body, event }) =>
+  startPlayback(
+    ports,
+    { accountId: caller.accountId, country: viewerCountry(event, caller) },
+    body,
+    apiBaseUrl(event),
+  ),
+);

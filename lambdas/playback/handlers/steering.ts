@@ -2,14 +2,12 @@
  * GET /v1/steering/{sessionId}?token=…: the HLS Content Steering manifest, pathways ordered by
  * edge health. Players add `_HLS_pathway` and `_HLS_throughput`; other `_HLS_*` are ignored.
  */
-import { sessionIdSchema, steeringQuerySchema } from '#contracts/api/playback.ts';
-import { httpHandler, json, parseWith, pathParam } from '#shared/http.ts';
+import { routeHandler } from '#shared/route-handler.ts';
 import { apiBaseUrl, edgePathwaySource, edgeSigningKeys } from '../adapters/config.ts';
 import { httpEdgeHealth } from '../adapters/http-edge-health.ts';
 import { steering } from '../domain/playback.ts';
 import { cachingEdgeHealth } from '../domain/steering.ts';
 
-const DECLARED = new Set(Object.keys(steeringQuerySchema.shape));
 const ports = {
   keys: edgeSigningKeys(),
   clock: { now: () => new Date() },
@@ -18,18 +16,9 @@ const ports = {
 };
 const pathways = edgePathwaySource();
 
-export const handler = httpHandler(async ({ event }) => {
-  const sessionId = pathParam(event, 'sessionId', sessionIdSchema);
-  const query = Object.fromEntries(
-    Object.entries(event.queryStringParameters ?? {}).filter(
-      ([k]) => DECLARED.has(k) || !k.startsWith('_HLS_'),
-    ),
-  );
-  const { token } = parseWith(steeringQuerySchema, query, 'INVALID_QUERY');
-  const manifest = await steering(ports, sessionId, token, {
+export const handler = routeHandler('getSteering', async ({ params, query, event }) =>
+  steering(ports, params.sessionId, query.token, {
     pathways: await pathways(),
     apiBaseUrl: apiBaseUrl(event),
-  });
-  const response = json(200, manifest);
-  return { ...response, headers: { ...response.headers, 'access-control-allow-origin': '*' } };
-});
+  }),
+);

@@ -13,13 +13,23 @@ import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@
 import { profileSchema } from '#contracts/api/profiles.ts';
 import { TABLES } from '#contracts/tables.ts';
 import { documentClient } from '#shared/aws.ts';
+import { type RetryPolicy, withRetry } from '#shared/retry.ts';
 import type { CreateOutcome, ProfileRecord, ProfileStore } from '../domain/profiles.ts';
 
 /** Sort key of the per-account counter item. */
 export const META_PROFILE_ID = '#meta';
 
-/** Transactions that touch the same counter conflict; they are retried this many times in all. */
-const MAX_ATTEMPTS = 10;
+/**
+ * Transactions that touch the same counter conflict: DynamoDB cancels one of them with only
+ * `TransactionConflict` (and `None`) as reasons, having written nothing, so it is sent again,
+ * 10 tries in all. Any other cancellation reason is an answer, not a collision.
+ */
+const TRANSACTION_CONFLICT_RETRY: RetryPolicy = {
+  maxAttempts: 10,
+  baseDelayMs: 10,
+  maxDelayMs: 640,
+  retryable: (error) => error instanceof TransactionCanceledException && conflictOnly(reasonCodes(error)),
+};
 
 const { partitionKey, sortKey } = TABLES.profiles;
 const recordSchema = profileSchema.extend({ accountId: profileSchema.shape.profileId });
@@ -152,20 +162,23 @@ export function dynamoProfileStore(tableName: string): ProfileStore {
 
 /**
  * Runs a transaction, retrying the ones cancelled only because a concurrent transaction held an
- * item (`TransactionConflict`), with jittered backoff. `undefined` when it committed, else the
- * cancellation reason codes, one per item (`None` for the items that were fine).
+ * item (`TRANSACTION_CONFLICT_RETRY`). `undefined` when it committed, else the cancellation
+ * reason codes, one per item (`None` for the items that were fine).
  */
 async function transact(send: () => Promise<unknown>): Promise<string[] | undefined> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await send();
-      return undefined;
-    } catch (error) {
-      if (!(error instanceof TransactionCanceledException)) throw error;
-      const reasons = (error.CancellationReasons ?? []).map((r) => r.Code ?? 'None');
-      const conflictOnly = reasons.every((r) => r === 'None' || r === 'TransactionConflict');
-      if (!conflictOnly || attempt >= MAX_ATTEMPTS) return reasons;
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * 2 ** Math.min(attempt, 5)));
-    }
+  try {
+    await withRetry(send, TRANSACTION_CONFLICT_RETRY);
+    return undefined;
+  } catch (error) {
+    if (!(error instanceof TransactionCanceledException)) throw error;
+    return reasonCodes(error);
   }
+}
+
+function reasonCodes(error: TransactionCanceledException): string[] {
+  return (error.CancellationReasons ?? []).map((r) => r.Code ?? 'None');
+}
+
+function conflictOnly(reasons: readonly string[]): boolean {
+  return reasons.every((r) => r === 'None' || r === 'TransactionConflict');
 }

@@ -4,12 +4,7 @@
  * conditional create/replace of the version that was read, or by a charge claim (past-due case),
  * and every charge carries an idempotency key, so concurrent or repeated PUTs charge once.
  */
-import {
-  type Card,
-  type PutSubscriptionRequest,
-  putSubscriptionRequestSchema,
-  type Subscription,
-} from '#contracts/api/subscriptions.ts';
+import type { Card, PutSubscriptionRequest, Subscription } from '#contracts/api/subscriptions.ts';
 import { BadRequestError, ConflictError, PaymentRequiredError } from '#shared/errors.ts';
 import { assertCardUsable } from './cards.ts';
 import { underClaim } from './claims.ts';
@@ -46,20 +41,6 @@ export interface PutSubscriptionInput {
 const PUT_CLAIM_MS = 60_000;
 /** Attempts when another write changes the subscription between our read and our write. */
 const MAX_ATTEMPTS = 3;
-
-/**
- * Parses the body: 400 `INVALID_CARD` when the card is what is wrong (its first problem is under
- * `card`), else 400 `INVALID_REQUEST` naming the field.
- */
-export function parsePutSubscriptionRequest(body: unknown): PutSubscriptionRequest {
-  const result = putSubscriptionRequestSchema.safeParse(body);
-  if (result.success) return result.data;
-  const issue = result.error.issues[0];
-  const path = issue?.path ?? [];
-  const where = path.length > 0 ? `${path.join('.')}: ` : '';
-  const code = path[0] === 'card' ? 'INVALID_CARD' : 'INVALID_REQUEST';
-  throw new BadRequestError(code, `${where}${issue?.message ?? 'invalid request'}`);
-}
 
 export async function putSubscription(
   deps: PutSubscriptionDeps,

@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ScheduledEvent } from 'aws-lambda';
 import { tableName } from '#shared/env.ts';
+import { functionHandler } from '#shared/function-handler.ts';
 import { logger } from '#shared/logger.ts';
 import { gracePeriodDays } from '../adapters/config.ts';
 import { sandboxPayments } from '../adapters/sandbox-payments.ts';
@@ -20,10 +21,13 @@ const deps = {
     logger.error('renewal charge failed; retried by the next run', { accountId, error: error as Error }),
 };
 
-export const handler = async (event: Partial<ScheduledEvent>): Promise<RenewalSummary> => {
-  const now = event.time ? new Date(event.time) : new Date();
-  if (Number.isNaN(now.getTime())) throw new Error(`The event's time is not an instant: "${event.time}".`);
-  const summary = await renewDueSubscriptions(deps, { now, graceDays });
-  logger.info('renewal run', { at: now.toISOString(), ...summary });
-  return summary;
-};
+export const handler = functionHandler(
+  'renewSubscriptions',
+  async (event: Partial<ScheduledEvent>): Promise<RenewalSummary> => {
+    const now = event.time ? new Date(event.time) : new Date();
+    if (Number.isNaN(now.getTime())) throw new Error(`The event's time is not an instant: "${event.time}".`);
+    const summary = await renewDueSubscriptions(deps, { now, graceDays });
+    logger.info('renewal run', { at: now.toISOString(), ...summary });
+    return summary;
+  },
+);

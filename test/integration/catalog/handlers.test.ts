@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeCursor } from '../../../lambdas/shared/pagination.ts';
 import { startTestDynamo, type TestDynamo } from '../../support/dynamo.ts';
 import { asset } from '../../unit/catalog/fakes.ts';
+import { withContext } from '../profiles/api-event.ts';
 
 type ApiHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 
@@ -28,8 +29,8 @@ beforeAll(async () => {
   updateTitle = (await import('../../../lambdas/catalog/handlers/update-title.ts')).handler as ApiHandler;
   getTitle = (await import('../../../lambdas/catalog/handlers/get-title.ts')).handler as ApiHandler;
   listTitles = (await import('../../../lambdas/catalog/handlers/list-titles.ts')).handler as ApiHandler;
-  internal = (await import('../../../lambdas/catalog/handlers/internal.ts')).handler;
-  attachAsset = (await import('../../../lambdas/catalog/handlers/attach-asset.ts')).handler;
+  internal = withContext((await import('../../../lambdas/catalog/handlers/internal.ts')).handler);
+  attachAsset = withContext((await import('../../../lambdas/catalog/handlers/attach-asset.ts')).handler);
 });
 
 afterAll(async () => {

@@ -1,7 +1,11 @@
 /** The catalog table adapter against DynamoDB Local: indexes, atomic episode slots, asset ordering. */
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dynamoTitlesTable, episodeSlotId } from '../../../lambdas/catalog/adapters/titles-table.ts';
+import {
+  BatchGetUnprocessedError,
+  dynamoTitlesTable,
+  episodeSlotId,
+} from '../../../lambdas/catalog/adapters/titles-table.ts';
 import type { TitlesRepository } from '../../../lambdas/catalog/domain/ports.ts';
 import type { TitleRecord } from '../../../lambdas/catalog/domain/titles.ts';
 import { documentClient } from '../../../lambdas/shared/aws.ts';
@@ -31,6 +35,28 @@ async function collect(iterable: AsyncIterable<TitleRecord>): Promise<TitleRecor
 async function rawItem(titleId: string) {
   const { Item } = await documentClient().send(new GetCommand({ TableName: tableName, Key: { titleId } }));
   return Item;
+}
+
+/**
+ * DynamoDB Local always has the capacity for a BatchGet; this client, in front of it, leaves
+ * the last `left(call)` keys of each BatchGet unprocessed, as DynamoDB does when it runs short.
+ */
+function shortOfCapacity(left: (call: number) => number) {
+  const db = documentClient();
+  const askedKeys: number[] = [];
+  const send = async (command: unknown) => {
+    if (!(command instanceof BatchGetCommand)) return db.send(command as GetCommand);
+    const keys = command.input.RequestItems?.[tableName]?.Keys ?? [];
+    const served = keys.slice(0, Math.max(0, keys.length - left(askedKeys.length)));
+    const unprocessed = keys.slice(served.length);
+    askedKeys.push(keys.length);
+    const out =
+      served.length > 0
+        ? await db.send(new BatchGetCommand({ RequestItems: { [tableName]: { Keys: served } } }))
+        : { Responses: { [tableName]: [] } };
+    return { ...out, UnprocessedKeys: unprocessed.length > 0 ? { [tableName]: { Keys: unprocessed } } : {} };
+  };
+  return { client: { send } as unknown as DynamoDBDocumentClient, askedKeys };
 }
 
 describe('titles table', () => {
@@ -151,6 +177,33 @@ describe('titles table', () => {
     const found = await titles.getMany(many.map((t) => t.titleId));
 
     expect(found).toHaveLength(100);
+  });
+
+  it('asks again for the keys a BatchGet left unprocessed, keeping the titles it found', async () => {
+    const some = [title(), title(), title()];
+    for (const t of some) await titles.create(t);
+    const stingy = shortOfCapacity((call) => [2, 1][call] ?? 0);
+
+    const found = await dynamoTitlesTable(tableName, stingy.client).getMany(some.map((t) => t.titleId));
+
+    expect(found.map((t) => t.titleId).sort()).toEqual(some.map((t) => t.titleId).sort());
+    expect(stingy.askedKeys).toEqual([3, 2, 1]);
+  });
+
+  it('gives up after 5 BatchGets that left keys unprocessed, with a BatchGetUnprocessedError', async () => {
+    const some = [title(), title()];
+    for (const t of some) await titles.create(t);
+    const stingy = shortOfCapacity(() => 1);
+
+    const getMany = dynamoTitlesTable(tableName, stingy.client).getMany(some.map((t) => t.titleId));
+
+    await expect(getMany).rejects.toBeInstanceOf(BatchGetUnprocessedError);
+    await expect(getMany).rejects.toMatchObject({
+      name: 'BatchGetUnprocessedError',
+      message: 'BatchGet left 1 keys unprocessed.',
+      unprocessed: 1,
+    });
+    expect(stingy.askedKeys).toEqual([2, 1, 1, 1, 1]);
   });
 
   it('updates only the given fields and moves a renamed title in the listing', async () => {

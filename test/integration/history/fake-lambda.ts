@@ -7,10 +7,11 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Context } from 'aws-lambda';
 import { functionEnv } from '#contracts/env.ts';
 import type { FunctionId } from '#contracts/functions.ts';
 
-export type InternalFunction = (event: unknown) => Promise<unknown>;
+export type InternalFunction = (event: unknown, context: Context) => Promise<unknown>;
 
 export interface FakeLambda {
   /** How many times each function was invoked. */
@@ -34,7 +35,12 @@ export async function startFakeLambda(
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     try {
-      const result = await fn(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+      // The client context the caller sent (base64 JSON), as the Lambda runtime hands it over.
+      const header = req.headers['x-amz-client-context'];
+      const clientContext =
+        typeof header === 'string' ? JSON.parse(Buffer.from(header, 'base64').toString('utf8')) : undefined;
+      const context = { awsRequestId: `fake-${name}`, functionName: name, clientContext } as Context;
+      const result = await fn(JSON.parse(Buffer.concat(chunks).toString('utf8')), context);
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(result ?? null));
     } catch (error) {
       res

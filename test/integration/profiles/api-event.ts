@@ -55,6 +55,14 @@ export function apiEvent(request: ApiRequest): APIGatewayProxyEvent {
 
 export const lambdaContext = { awsRequestId: 'test-request', functionName: 'test' } as Context;
 
+/** A handler called as the Lambda runtime calls it: with a context of its own per invocation. */
+export function withContext<E, R>(
+  handler: (event: E, context: Context) => Promise<R>,
+): (event: E, clientContext?: Context['clientContext']) => Promise<R> {
+  return (event, clientContext) =>
+    handler(event, { ...lambdaContext, ...(clientContext ? { clientContext } : {}) });
+}
+
 export type ApiHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 
 /** Calls a handler and answers its status and parsed body. */

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Profile } from '#contracts/api/profiles.ts';
 import { startTestDynamo, type TestDynamo } from '../../support/dynamo.ts';
-import { type ApiHandler, call } from './api-event.ts';
+import { type ApiHandler, call, withContext } from './api-event.ts';
 
 let dynamo: TestDynamo;
 let listProfiles: ApiHandler;
@@ -19,7 +19,7 @@ beforeAll(async () => {
   createProfile = (await import('../../../lambdas/profiles/handlers/create-profile.ts')).handler;
   updateProfile = (await import('../../../lambdas/profiles/handlers/update-profile.ts')).handler;
   deleteProfile = (await import('../../../lambdas/profiles/handlers/delete-profile.ts')).handler;
-  internal = (await import('../../../lambdas/profiles/handlers/internal.ts')).handler;
+  internal = withContext((await import('../../../lambdas/profiles/handlers/internal.ts')).handler);
 });
 
 afterAll(async () => {

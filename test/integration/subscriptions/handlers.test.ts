@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Entitlement } from '../../../lambdas/contracts/internal.ts';
 import type { RenewalSummary } from '../../../lambdas/subscriptions/domain/renew-subscriptions.ts';
 import { startTestDynamo, type TestDynamo } from '../../support/dynamo.ts';
+import { withContext } from '../profiles/api-event.ts';
 
 type HttpLambda = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 
@@ -24,9 +25,12 @@ beforeAll(async () => {
     .handler as unknown as HttpLambda;
   putSubscription = (await import('../../../lambdas/subscriptions/handlers/put-subscription.ts'))
     .handler as unknown as HttpLambda;
-  renewSubscriptions = (await import('../../../lambdas/subscriptions/handlers/renew-subscriptions.ts'))
-    .handler;
-  subscriptionsInternal = (await import('../../../lambdas/subscriptions/handlers/internal.ts')).handler;
+  renewSubscriptions = withContext(
+    (await import('../../../lambdas/subscriptions/handlers/renew-subscriptions.ts')).handler,
+  );
+  subscriptionsInternal = withContext(
+    (await import('../../../lambdas/subscriptions/handlers/internal.ts')).handler,
+  );
 });
 
 afterAll(async () => {

@@ -32,7 +32,7 @@ function store(maxAttempts?: number) {
   return cloudFrontKeyValueStore({
     client: new CloudFrontKeyValueStoreClient({ region: 'us-east-1' }),
     arn: async () => ARN,
-    sleep: async () => {},
+    baseDelayMs: 0,
     ...(maxAttempts === undefined ? {} : { maxAttempts }),
   });
 }

@@ -1,11 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { PLANS } from '../../../lambdas/contracts/api/subscriptions.ts';
+import { PLANS, putSubscriptionRequestSchema } from '../../../lambdas/contracts/api/subscriptions.ts';
 import { sandboxPayments } from '../../../lambdas/subscriptions/adapters/sandbox-payments.ts';
 import { entitlementOf } from '../../../lambdas/subscriptions/domain/entitlement.ts';
-import {
-  parsePutSubscriptionRequest,
-  putSubscription,
-} from '../../../lambdas/subscriptions/domain/put-subscription.ts';
+import { putSubscription } from '../../../lambdas/subscriptions/domain/put-subscription.ts';
 import { renewDueSubscriptions } from '../../../lambdas/subscriptions/domain/renew-subscriptions.ts';
 import { addDays, type SubscriptionRecord } from '../../../lambdas/subscriptions/domain/subscription.ts';
 import { CARDS, memorySubscriptions, recordingPayments } from './fakes.ts';
@@ -23,7 +20,7 @@ function setup(options: Parameters<typeof recordingPayments>[1] = {}) {
     subscriptions,
     payments,
     put: (body: unknown, now = T0, accountId = ACCOUNT) =>
-      putSubscription(deps, { accountId, request: parsePutSubscriptionRequest(body), now }),
+      putSubscription(deps, { accountId, request: putSubscriptionRequestSchema.parse(body), now }),
     renew: (now: Date, extra: { retryIntervalMs?: number } = {}) =>
       renewDueSubscriptions(deps, { now, graceDays: GRACE_DAYS, ...extra }),
     stored: (accountId = ACCOUNT) => subscriptions.items.get(accountId),
