@@ -29,7 +29,7 @@
  * 7. Time to first frame: BENCH_TTFF_RUNS (default 5) playbacks of the real title in Chromium +
  *    hls.js through `POST /v1/playback` and the session's master playlist; each from
  *    `hls.loadSource()` to the video's first `playing` event, edge caches emptied before each run
- *    (the unprepositioned case). Median printed.
+ *    (the unprepositioned case). Median (nearest rank, support/latency.ts) printed.
  *
  * The last line of stdout is one JSON object; progress goes to stderr. Exits 0 whatever the
  * ratio (`met` says whether the target was met), 1 on errors.
@@ -54,6 +54,10 @@ import type { Platform } from '../local/platform.ts';
 import type { PlayerBrowser } from '../test/support/browser.ts';
 import { makeClip } from '../test/support/clips.ts';
 import { startPlatformAndBrowser } from '../test/support/platform.ts';
+import { positiveIntEnv } from './support/env.ts';
+import { gatewayRequest } from './support/gateway.ts';
+import { medianSec } from './support/latency.ts';
+import { printResultLine, progressLog } from './support/output.ts';
 
 const TARGET = 0.95;
 const TTFF_TARGET_SEC = 1.0;
@@ -69,7 +73,7 @@ const EDGE_KID = 'local-1';
 const ZIPF_S = 1;
 const MEAN_RUN_SEGMENTS = 8;
 
-const log = (message: string) => process.stderr.write(`[bench:edge] ${message}\n`);
+const log = progressLog('bench:edge');
 
 /** One HLS media playlist of the asset: its key and the objects a player fetches in order. */
 interface Track {
@@ -207,7 +211,7 @@ async function main(): Promise<void> {
 
     log(`time to first frame: ${TTFF_RUNS} playbacks in Chromium + hls.js, edge caches emptied before each`);
     const ttff = await timeToFirstFrame(p, browser, job.titleId, TTFF_RUNS);
-    const ttffMedian = median(ttff);
+    const ttffMedian = medianSec(ttff);
     log(
       `time to first frame: ${ttff.map((t) => t.toFixed(3)).join(', ')} s; median ${ttffMedian.toFixed(3)} s`,
     );
@@ -245,7 +249,7 @@ async function main(): Promise<void> {
       ttffTargetSec: TTFF_TARGET_SEC,
       ttffMet: ttffMedian <= TTFF_TARGET_SEC,
     };
-    process.stdout.write(`${JSON.stringify(result)}\n`);
+    printResultLine(result);
   } finally {
     await player?.close().catch(() => undefined);
     await platform?.stop().catch(() => undefined);
@@ -619,17 +623,12 @@ async function call(
   accessToken?: string,
   body?: unknown,
 ): Promise<{ status: number; body: Json }> {
-  const response = await fetch(`${platform.info.gatewayUrl}${path}`, {
-    method,
-    headers: {
-      'x-viewer-country': 'US',
-      ...(accessToken ? { authorization: `Bearer ${accessToken}` } : {}),
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
+  const { status, text } = await gatewayRequest(platform.info.gatewayUrl, method, path, {
+    token: accessToken,
+    body,
+    headers: { 'x-viewer-country': 'US' },
   });
-  const text = await response.text();
-  return { status: response.status, body: text === '' ? null : JSON.parse(text) };
+  return { status, body: text === '' ? null : JSON.parse(text) };
 }
 
 function describeRun(label: string, run: ReplayResult): string {
@@ -657,25 +656,8 @@ async function pool<T>(
   await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
 }
 
-function median(values: number[]): number {
-  const sorted = values.toSorted((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1
-    ? (sorted[mid] as number)
-    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
-}
-
 function mib(bytes: number): string {
   return (bytes / 1024 / 1024).toFixed(1);
-}
-
-function positiveIntEnv(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value <= 0)
-    throw new Error(`${name} must be a positive integer, not "${raw}".`);
-  return value;
 }
 
 main().then(

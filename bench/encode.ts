@@ -21,7 +21,6 @@
  * client's own, 1 s); BENCH_CLIP_SEC (clip length, default 60; shorter only for a smoke run).
  */
 import childProcess, { type ChildProcess } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { syncBuiltinESMExports } from 'node:module';
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
@@ -32,11 +31,13 @@ import type { Ladder } from '../lambdas/contracts/media.ts';
 import { probeMedia } from '../lambdas/media-pipeline/adapters/media-probe.ts';
 import { planLadder } from '../lambdas/media-pipeline/domain/ladder.ts';
 import { validateSource } from '../lambdas/media-pipeline/domain/validation.ts';
-import { adminFromEnv } from '../local/defaults.ts';
-import { type Platform, startPlatform } from '../local/platform.ts';
+import type { Platform } from '../local/platform.ts';
 import { makeClip } from '../test/support/clips.ts';
 import { fileRangeReader } from '../test/support/file-range-reader.ts';
-import { onFreePorts } from '../test/support/platform.ts';
+import { optionalPositiveIntEnv, positiveIntEnv } from './support/env.ts';
+import { printResultLine, progressLog, round2 } from './support/output.ts';
+import { startBenchPlatform } from './support/platform.ts';
+import { childrenCpuSec, ownCpuSec, processCpu } from './support/proc-cpu.ts';
 
 const TARGET = 1.25;
 const ROUNDS = positiveIntEnv('BENCH_ROUNDS', 2);
@@ -53,55 +54,20 @@ const X264_PRESET = 'veryfast'; // local/transcoder/ffmpeg-args.ts
 const B_FRAMES = 3; // job-settings.ts: NumberBFramesBetweenReferenceFrames
 const HRD_BUFFER_RATIO = 2; // job-settings.ts: HrdBufferSize = MaxBitrate × 2
 
-const say = (message: string): void => {
-  process.stderr.write(`[bench] ${message}\n`);
-};
+const say = progressLog('bench');
 const sec = (ms: number): number => Math.round(ms) / 1000;
-const round2 = (n: number): number => Math.round(n * 100) / 100;
 const fmt = (s: number): string => s.toFixed(2).padStart(7);
 
 // ---------------------------------------------------------------------------------------------
-// CPU accounting from /proc (Linux; elsewhere CPU figures are left out). Wall time is what the
-// benchmark judges; CPU time shows how much of a difference is work and how much is waiting
-// for cores that other processes on the machine were using.
+// CPU accounting (support/proc-cpu.ts; Linux only, elsewhere CPU figures are left out).
 // ---------------------------------------------------------------------------------------------
-
-const CLOCK_TICKS = 100;
-
-function processCpu(pid: number): { comm: string; cpuSec: number } | undefined {
-  try {
-    const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const close = text.lastIndexOf(')');
-    // Fields 14 and 15 (utime, stime), counted from the state field after the command name.
-    const fields = text.slice(close + 2).split(' ');
-    return {
-      comm: text.slice(text.indexOf('(') + 1, close),
-      cpuSec: (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS,
-    };
-  } catch {
-    return undefined;
-  }
-}
 
 /**
  * CPU seconds used so far by the platform: this Node process (s3rver, gateway, Lambda worker
  * threads, the ingest client) plus its child processes other than ffmpeg (DynamoDB Local).
  */
 function platformCpuSec(): number {
-  const own = process.cpuUsage();
-  let total = (own.user + own.system) / 1e6;
-  try {
-    for (const task of readdirSync('/proc/self/task')) {
-      const children = readFileSync(`/proc/self/task/${task}/children`, 'utf8').trim();
-      for (const pid of children === '' ? [] : children.split(/\s+/)) {
-        const child = processCpu(Number(pid));
-        if (child !== undefined && child.comm !== 'ffmpeg') total += child.cpuSec;
-      }
-    }
-  } catch {
-    // No /proc: this process only.
-  }
-  return total;
+  return ownCpuSec() + childrenCpuSec((child) => child.comm === 'ffmpeg');
 }
 
 interface ProcessTiming {
@@ -436,11 +402,9 @@ async function main(): Promise<void> {
     );
 
     say('starting the platform');
-    t = performance.now();
-    platform = await startPlatform(
-      onFreePorts(join(dir, 'data'), { admin: adminFromEnv(), log: (m) => say(`platform: ${m}`) }),
-    );
-    const platformStartSec = sec(performance.now() - t);
+    const started = await startBenchPlatform(join(dir, 'data'), say);
+    platform = started.platform;
+    const platformStartSec = started.startSec;
     const probes = instrument(platform);
 
     say('warm-up: a 2 s 320x180 clip through the pipeline (starts the Lambda workers)');
@@ -558,59 +522,44 @@ async function main(): Promise<void> {
       printBreakdown(r, fileBytes);
     }
     console.log(`\n  bench wall time ${(sec(performance.now() - benchStart) / 60).toFixed(1)} min`);
-    console.log(
-      JSON.stringify({
-        bench: 'encode',
-        ratio,
-        target: TARGET,
-        met: ratio <= TARGET,
-        pipelineSec,
-        plainSec,
-        aggregate: 'min',
-        pipelineRunsSec: pipelineSecs,
-        plainRunsSec: plainSecs,
-        pipelineFfmpegSec: bestFfmpegSec,
-        pipelineReadyWrittenSec: best === undefined ? undefined : sec(best.serverMs),
-        cpuRatio,
-        plainCpuSec: round2(plainCpu),
-        pipelineCpuSec: round2(pipelineCpu),
-        pipelineAlsoDoes: [
-          'poster',
-          'trick-play thumbnails',
-          'upload',
-          'S3 storage',
-          'validate',
-          'verify',
-          'publish',
-        ],
-        rungs: ladder.rungs.map((r) => `${r.name}:${r.width}x${r.height}@${r.videoBitrate / 1000}k`),
-        audio: ladder.audio === null ? null : `aac ${ladder.audio.bitrate / 1000}k`,
-        clip: `${CLIP.durationSec}s ${CLIP.width}x${CLIP.height}@${CLIP.fps} h264+aac testsrc2 ${fileBytes}B`,
-        pollMs: POLL_MS ?? 'client default',
-        platformStartSec,
-        warmupSec,
-        ffmpeg: ffmpegVersion,
-        cores,
-        loadavg: [round2(loadBefore), round2(loadAfter)],
-      }),
-    );
+    printResultLine({
+      bench: 'encode',
+      ratio,
+      target: TARGET,
+      met: ratio <= TARGET,
+      pipelineSec,
+      plainSec,
+      aggregate: 'min',
+      pipelineRunsSec: pipelineSecs,
+      plainRunsSec: plainSecs,
+      pipelineFfmpegSec: bestFfmpegSec,
+      pipelineReadyWrittenSec: best === undefined ? undefined : sec(best.serverMs),
+      cpuRatio,
+      plainCpuSec: round2(plainCpu),
+      pipelineCpuSec: round2(pipelineCpu),
+      pipelineAlsoDoes: [
+        'poster',
+        'trick-play thumbnails',
+        'upload',
+        'S3 storage',
+        'validate',
+        'verify',
+        'publish',
+      ],
+      rungs: ladder.rungs.map((r) => `${r.name}:${r.width}x${r.height}@${r.videoBitrate / 1000}k`),
+      audio: ladder.audio === null ? null : `aac ${ladder.audio.bitrate / 1000}k`,
+      clip: `${CLIP.durationSec}s ${CLIP.width}x${CLIP.height}@${CLIP.fps} h264+aac testsrc2 ${fileBytes}B`,
+      pollMs: POLL_MS ?? 'client default',
+      platformStartSec,
+      warmupSec,
+      ffmpeg: ffmpegVersion,
+      cores,
+      loadavg: [round2(loadBefore), round2(loadAfter)],
+    });
   } finally {
     await platform?.stop().catch((error: unknown) => say(`stopping the platform failed: ${String(error)}`));
     await rm(dir, { recursive: true, force: true });
   }
-}
-
-function optionalPositiveIntEnv(name: string): number | undefined {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return undefined;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1)
-    throw new Error(`${name} must be a positive integer, got ${raw}`);
-  return value;
-}
-
-function positiveIntEnv(name: string, fallback: number): number {
-  return optionalPositiveIntEnv(name) ?? fallback;
 }
 
 try {

@@ -33,7 +33,9 @@ export function createApp(props: AppProps = {}): App {
 }
 
 export function buildApp(app: App = createApp(), config?: TargetConfig): ShowrunnerApp {
-  const resolved = config ?? loadConfig(app.node.tryGetContext('target'));
+  const resolved =
+    config ??
+    loadConfig(app.node.tryGetContext('target'), apiBaseUrlFrom(app.node.tryGetContext('apiBaseUrl')));
   const prefix = resolved.stackPrefix;
   const data = new DataStack(app, `${prefix}-Data`, {
     config: resolved,
@@ -49,9 +51,7 @@ export function buildApp(app: App = createApp(), config?: TargetConfig): Showrun
   const controlPlane = new ControlPlaneStack(app, `${prefix}-ControlPlane`, {
     config: resolved,
     description: 'Showrunner: the REST API and its services',
-    ingestBucket: data.ingestBucket,
-    mediaBucket: data.mediaBucket,
-    jobsTable: data.jobsTable,
+    buckets: { ingest: data.ingestBucket, media: data.mediaBucket },
     tables: data.tables,
   });
   const signingKeySecret = controlPlane.edgeSigningKey;
@@ -70,6 +70,19 @@ export function buildApp(app: App = createApp(), config?: TargetConfig): Showrun
   Tags.of(app).add('showrunner:target', resolved.target);
   Validations.of(app).addPlugins(new ShowrunnerChecks(app));
   return { app, config: resolved, data, pipeline, controlPlane, edge };
+}
+
+/**
+ * `-c apiBaseUrl=https://api.example.com`: where players reach the API (a custom domain or the
+ * edge's), so manifest and steering URLs name it instead of the request's host.
+ */
+function apiBaseUrlFrom(value: unknown): Partial<TargetConfig> {
+  if (value === undefined || value === null || value === '') return {};
+  const url = String(value).replace(/\/+$/, '');
+  if (!/^https:\/\/[A-Za-z0-9.-]+(:\d{1,5})?(\/[\w./-]*)?$/.test(url)) {
+    throw new Error(`-c apiBaseUrl must be an https URL without query or fragment, got "${value}".`);
+  }
+  return { apiBaseUrl: url };
 }
 
 function required<T>(value: T | undefined, why: string): T {

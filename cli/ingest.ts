@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ingest } from './ingest-client.ts';
+import { stageProgress } from './progress.ts';
 
 const USAGE =
   'usage: npm run ingest -- <file> (--title "<name>" [--countries US,BR] [--maturity kids|teen|adult] | --title-id <id>) [--captions en=<file.vtt>]… [--api <url>]';
@@ -72,15 +73,7 @@ async function main(): Promise<number> {
   }
   const apiUrl =
     parsed.values.api ?? process.env.SHOWRUNNER_API_URL ?? apiUrlFromPlatform() ?? 'http://localhost:3000';
-  const tty = process.stderr.isTTY;
-  const bar = (label: string, percent: number) => {
-    const width = 30;
-    const filled = Math.round((Math.min(100, Math.max(0, percent)) / 100) * width);
-    const line = `${label.padEnd(12)} [${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${percent.toFixed(0).padStart(3)}%`;
-    if (tty) process.stderr.write(`\r${line}`);
-    else process.stderr.write(`${line}\n`);
-  };
-  let lastLine = '';
+  const progress = stageProgress(process.stderr);
   try {
     const job = await ingest({
       apiUrl,
@@ -92,17 +85,10 @@ async function main(): Promise<number> {
         : {}),
       ...(maturity ? { maturity: maturity as 'kids' | 'teen' | 'adult' } : {}),
       captions,
-      onUploadProgress: (sent, total) => bar('UPLOADING', total === 0 ? 100 : (sent / total) * 100),
-      onJob: (j) => {
-        const line = `${j.status}:${j.progress}`;
-        if (line !== lastLine) {
-          lastLine = line;
-          if (tty) process.stderr.write('\n');
-          bar(j.status, j.progress);
-        }
-      },
+      onUploadProgress: (sent, total) => progress.show('UPLOADING', total === 0 ? 100 : (sent / total) * 100),
+      onJob: (j) => progress.show(j.status, j.progress),
     });
-    if (tty) process.stderr.write('\n');
+    progress.stop();
     const result = {
       jobId: job.jobId,
       titleId: job.titleId,
@@ -113,7 +99,7 @@ async function main(): Promise<number> {
     console.log(JSON.stringify(result));
     return job.status === 'READY' ? 0 : 1;
   } catch (error) {
-    if (tty) process.stderr.write('\n');
+    progress.stop();
     console.error((error as Error).message);
     return 2;
   }

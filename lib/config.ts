@@ -13,10 +13,11 @@ export interface TargetConfig {
   /** Keep buckets and tables when a stack is deleted. Only production data deserves it. */
   readonly retainData: boolean;
   /**
-   * Where published media is playable without a playback session (the local media origin);
-   * `undefined` where media is reachable only with a session's signed edge token (AWS) or not at all.
+   * Where players reach the API (no trailing slash), for the manifest and steering URLs playback
+   * hands out (`-c apiBaseUrl=…`). Unset: the request's own host. The embedded platform sets its
+   * gateway's URL itself.
    */
-  readonly mediaBaseUrl: string | undefined;
+  readonly apiBaseUrl?: string;
   /** Longest source the pipeline accepts, seconds. */
   readonly maxSourceSeconds: number;
   /** Largest source the pipeline accepts, bytes. */
@@ -52,7 +53,6 @@ const CONFIGS: Record<TargetName, TargetConfig> = {
     ...BASE,
     target: 'aws',
     retainData: true,
-    mediaBaseUrl: undefined,
     identityProvider: 'cognito',
     deliveryEdge: 'cloudfront',
     logRetentionDays: 30,
@@ -61,7 +61,6 @@ const CONFIGS: Record<TargetName, TargetConfig> = {
     ...BASE,
     target: 'localstack',
     retainData: false,
-    mediaBaseUrl: undefined,
     identityProvider: 'local',
     deliveryEdge: 'none',
     logRetentionDays: 7,
@@ -70,7 +69,6 @@ const CONFIGS: Record<TargetName, TargetConfig> = {
     ...BASE,
     target: 'local',
     retainData: false,
-    mediaBaseUrl: 'http://localhost:8079',
     identityProvider: 'local',
     deliveryEdge: 'local',
     logRetentionDays: 7,

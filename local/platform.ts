@@ -17,7 +17,7 @@ import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { edgeKeyEntry } from '../lambdas/contracts/edge.ts';
 import { ENV, tableEnv } from '../lambdas/contracts/env.ts';
-import type { FunctionId } from '../lambdas/contracts/functions.ts';
+import { FUNCTIONS, type FunctionId } from '../lambdas/contracts/functions.ts';
 import { MEDIA_JOBS_TABLE } from '../lambdas/contracts/tables.ts';
 import { localIdentityProvider } from '../lambdas/identity/adapters/local-identity-provider.ts';
 import { parseS3Uri } from '../lambdas/media-pipeline/domain/job-settings.ts';
@@ -29,8 +29,10 @@ import { type DynamoEmulator, ensureTables, LOCAL_CREDENTIALS, startDynamo } fro
 import { type S3Emulator, startS3 } from './emulators/s3.ts';
 import { LocalEventBus, scheduledEvent } from './event-bus.ts';
 import { startGateway } from './gateway.ts';
+import { platformEnvironment } from './lambda/environment.ts';
 import { startInvokeApi } from './lambda/invoke-api.ts';
 import { FunctionError, LambdaRuntime } from './lambda/runtime.ts';
+import { standInsFor } from './lambda/stand-ins.ts';
 import { startMediaOrigin } from './media-origin.ts';
 import { runLocalTranscode } from './transcoder/index.ts';
 import { LocalStateMachine, TaskError } from './workflow.ts';
@@ -184,20 +186,30 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
       PATH: process.env.PATH ?? '',
     };
-    // The one value only the running platform knows: where its media origin listens.
+    // What only the running platform knows (its edges, media origin, gateway), as declared.
+    const gatewayPort = await portOrFree(options.gatewayPort ?? 3000);
+    const gatewayUrl = `http://localhost:${gatewayPort}`;
     for (const fn of assembly.functions) {
-      if (ENV.MEDIA_BASE_URL in fn.environment) fn.environment[ENV.MEDIA_BASE_URL] = mediaBaseUrl;
-      if (ENV.EDGE_PATHWAYS in fn.environment) fn.environment[ENV.EDGE_PATHWAYS] = JSON.stringify(pathways);
-      if (ENV.EDGE_KEY_ID in fn.environment) fn.environment[ENV.EDGE_KEY_ID] = LOCAL_EDGE_KEY_ID;
-      if (ENV.EDGE_KEY_SECRET in fn.environment)
-        fn.environment[ENV.EDGE_KEY_SECRET] = edgeKeys.get(keyEntry) ?? '';
-      if (ENV.LOCAL_EDGE_KVS_FILE in fn.environment)
-        fn.environment[ENV.LOCAL_EDGE_KVS_FILE] = edgeKeys.file ?? '';
+      Object.assign(
+        fn.environment,
+        platformEnvironment(FUNCTIONS[fn.functionId], {
+          apiBaseUrl: gatewayUrl,
+          mediaBaseUrl,
+          pathways,
+          signingKey: { kid: LOCAL_EDGE_KEY_ID, secret: edgeKeys.get(keyEntry) ?? '' },
+        }),
+      );
     }
     // Internal calls between services go through a local Lambda Invoke API.
     const invokePort = await portOrFree(0);
     baseEnv.AWS_ENDPOINT_URL_LAMBDA = `http://127.0.0.1:${invokePort}`;
-    const lambda = new LambdaRuntime({ functions: assembly.functions, repoRoot: REPO_ROOT, baseEnv });
+    const edgeKvsFile = edgeKeys.file ?? '';
+    const lambda = new LambdaRuntime({
+      functions: assembly.functions,
+      repoRoot: REPO_ROOT,
+      baseEnv,
+      standIns: (fn) => standInsFor(fn.functionId, { edgeKvsFile }),
+    });
     stops.push(() => lambda.close());
     const invokeApi = await startInvokeApi({ port: invokePort, lambda });
     stops.push(() => closeServer(invokeApi));
@@ -270,7 +282,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
 
     const authorizerArn = assembly.functionById('authorizer').arn;
     const gateway = await startGateway({
-      port: await portOrFree(options.gatewayPort ?? 3000),
+      port: gatewayPort,
       authorize: (event) => lambda.invoke(authorizerArn, event),
       invoke: async (route, event) => {
         try {
@@ -285,7 +297,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     stops.push(() => closeServer(gateway));
 
     const info: PlatformInfo = {
-      gatewayUrl: `http://localhost:${addressPort(gateway)}`,
+      gatewayUrl,
       mediaBaseUrl,
       s3Endpoint: s3emu.endpoint,
       dynamoEndpoint: dynamo.endpoint,
@@ -295,7 +307,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       jobsTable,
       adminEmail: admin.email,
       edges: pathways,
-      edgeKvsFile: edgeKeys.file ?? '',
+      edgeKvsFile,
     };
     writeFileSync(join(dataDir, 'platform.json'), `${JSON.stringify(info, null, 2)}\n`);
     return {

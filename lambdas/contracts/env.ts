@@ -6,8 +6,9 @@
  * variable names are derived from the table and function ids (`tableEnv`, `functionEnv`), so a
  * declaration in `tables.ts` or `functions.ts` is all it takes.
  */
+import type { ConfigNeed, EdgeNeed, UrlNeed } from './functions.ts';
+
 export const ENV = {
-  JOBS_TABLE: 'SHOWRUNNER_JOBS_TABLE',
   INGEST_BUCKET: 'SHOWRUNNER_INGEST_BUCKET',
   MEDIA_BUCKET: 'SHOWRUNNER_MEDIA_BUCKET',
   /** Base URL under which the media bucket's `media/` keys are playable (edge or local origin). */
@@ -25,8 +26,6 @@ export const ENV = {
   USER_POOL_CLIENT_ID: 'SHOWRUNNER_USER_POOL_CLIENT_ID',
   /** Issuer (`iss`) of tokens minted by the local identity provider. */
   TOKEN_ISSUER: 'SHOWRUNNER_TOKEN_ISSUER',
-  /** Name of the EventBridge bus that services publish domain events to. */
-  EVENT_BUS: 'SHOWRUNNER_EVENT_BUS',
   /** Days a PAST_DUE subscription may still play before playback is refused. */
   GRACE_PERIOD_DAYS: 'SHOWRUNNER_GRACE_PERIOD_DAYS',
   /**
@@ -44,8 +43,6 @@ export const ENV = {
    * request's own host.
    */
   API_BASE_URL: 'SHOWRUNNER_API_BASE_URL',
-  /** Local target only: the JSON file of the local edges' KeyValueStore, where playback writes revocations. */
-  LOCAL_EDGE_KVS_FILE: 'SHOWRUNNER_LOCAL_EDGE_KVS_FILE',
   /**
    * AWS (instead of `EDGE_PATHWAYS`): name of the SSM parameter holding the pathways JSON, which
    * the edge stack publishes; playback reads it at run time and caches it for minutes.
@@ -56,7 +53,10 @@ export const ENV = {
    * the signing keys, JSON `{ kid, secret, previous? }` (`lambdas/contracts/edge-signing-secret.ts`).
    */
   EDGE_KEY_SECRET_ARN: 'SHOWRUNNER_EDGE_KEY_SECRET_ARN',
-  /** AWS (instead of `LOCAL_EDGE_KVS_FILE`): name of the SSM parameter holding the edge KeyValueStore's ARN. */
+  /**
+   * AWS: name of the SSM parameter holding the edge KeyValueStore's ARN (revocations). The local
+   * platform stands its edges' store in instead (`#shared/stand-ins.ts`).
+   */
   EDGE_KVS_ARN_PARAMETER: 'SHOWRUNNER_EDGE_KVS_ARN_PARAMETER',
   /** AWS, edge stack: the edge KeyValueStore's ARN, for the function that provisions the signing keys into it. */
   EDGE_KVS_ARN: 'SHOWRUNNER_EDGE_KVS_ARN',
@@ -65,6 +65,9 @@ export type EnvName =
   | (typeof ENV)[keyof typeof ENV]
   | `SHOWRUNNER_TABLE_${string}`
   | `SHOWRUNNER_FUNCTION_${string}`;
+
+/** Where a function finds the name of a bucket its declaration names (`buckets`). */
+export const BUCKET_ENV = { ingest: ENV.INGEST_BUCKET, media: ENV.MEDIA_BUCKET } as const;
 
 /** `profiles` → `SHOWRUNNER_TABLE_PROFILES`: where a function finds a declared table's name. */
 export function tableEnv(tableId: string): `SHOWRUNNER_TABLE_${string}` {
@@ -79,3 +82,43 @@ export function functionEnv(functionId: string): `SHOWRUNNER_FUNCTION_${string}`
 function screaming(id: string): string {
   return id.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase();
 }
+
+/** The variable each configuration need sets (`config` in `functions.ts`). */
+export const CONFIG_ENV = {
+  target: ENV.TARGET,
+  gracePeriodDays: ENV.GRACE_PERIOD_DAYS,
+  maxSourceBytes: ENV.MAX_SOURCE_BYTES,
+  maxSourceSeconds: ENV.MAX_SOURCE_SECONDS,
+} as const satisfies Record<ConfigNeed, EnvName>;
+
+/** The variable each address need sets (`urls`). */
+export const URL_ENV = { api: ENV.API_BASE_URL, mediaOrigin: ENV.MEDIA_BASE_URL } as const satisfies Record<
+  UrlNeed,
+  EnvName
+>;
+
+/**
+ * The variables each edge need sets (`edge`), by the target's delivery edge: on the embedded
+ * platform the values themselves, which only the running platform knows (it sets them at start;
+ * revocations go to the store it stands in); on CloudFront where to find them, set by the stacks.
+ */
+export const EDGE_ENV = {
+  local: {
+    pathways: [ENV.EDGE_PATHWAYS],
+    keys: [ENV.EDGE_KEY_ID, ENV.EDGE_KEY_SECRET],
+    revocations: [],
+    provision: [],
+  },
+  cloudfront: {
+    pathways: [ENV.EDGE_PATHWAYS_PARAMETER],
+    keys: [ENV.EDGE_KEY_SECRET_ARN],
+    revocations: [ENV.EDGE_KVS_ARN_PARAMETER],
+    provision: [ENV.EDGE_KVS_ARN, ENV.EDGE_KEY_SECRET_ARN],
+  },
+} as const satisfies Record<'local' | 'cloudfront', Record<EdgeNeed, readonly EnvName[]>>;
+
+/** The variables the identity need sets, by provider (`identity`). */
+export const IDENTITY_ENV = {
+  local: [ENV.IDENTITY_PROVIDER, ENV.TOKEN_ISSUER],
+  cognito: [ENV.IDENTITY_PROVIDER, ENV.USER_POOL_ID, ENV.USER_POOL_CLIENT_ID],
+} as const satisfies Record<'local' | 'cognito', readonly EnvName[]>;

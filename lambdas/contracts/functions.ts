@@ -1,25 +1,87 @@
 /**
- * Every Lambda function, declared once: CDK builds each with the house construct and tags it
- * with its id; the local platform finds the function by that tag in the synthesized template,
- * and routes name their function by id. What a control-plane function may touch is declared
- * here too (`tables`, `invokes`): the stack turns it into environment variables and
- * least-privilege grants, so a handler's needs and its rights sit side by side.
+ * Every Lambda function, declared once: CDK builds each with the house construct in the stack the
+ * declaration names and tags it with its id; the local platform finds the function by that tag
+ * in the synthesized template, and routes name their function by id. What a function needs —
+ * tables, buckets, other functions, the delivery edge, the identity provider, configuration, a
+ * schedule or an event — is declared here too: one wiring function (`lib/wiring/wire-function.ts`)
+ * turns it into environment variables and least-privilege grants in every stack, so a handler's
+ * needs and its rights sit side by side.
  */
 import type { z } from 'zod';
 import {
   catalogInternalRequestSchema,
+  EVENTS,
   historyInternalRequestSchema,
   profilesInternalRequestSchema,
   subscriptionsInternalRequestSchema,
 } from './internal.ts';
+import { type BucketId, MEDIA_PREFIX, SIDECAR_PREFIX, SOURCE_PREFIX } from './storage.ts';
 import type { TableId } from './tables.ts';
 
 /** `read`: GetItem, BatchGetItem, Query (table and its indexes). `write`: read plus Put/Update/Delete and transactions. */
 export type TableAccess = 'read' | 'write';
 
+/** What it does with objects under one key prefix of a bucket. */
+export type ObjectAction = 'get' | 'put' | 'delete' | 'list';
+
+/** Objects under one prefix, and why the function needs them (the reason goes with the IAM wildcard). */
+export interface ObjectGrant {
+  readonly prefix: string;
+  readonly actions: readonly ObjectAction[];
+  readonly why: string;
+}
+
+/**
+ * Values of the target's configuration it reads: `target` (aws, localstack, local),
+ * `gracePeriodDays` (PAST_DUE playback), `maxSourceBytes` / `maxSourceSeconds` (upload limits).
+ */
+export type ConfigNeed = 'target' | 'gracePeriodDays' | 'maxSourceBytes' | 'maxSourceSeconds';
+
+/**
+ * Addresses it hands to clients: `api` (the API's base URL as players reach it, for manifest and
+ * steering URLs; unset: the request's host), `mediaOrigin` (where published media plays without
+ * a session: only the local platform has one, for operators' previews).
+ */
+export type UrlNeed = 'api' | 'mediaOrigin';
+
+/**
+ * What of the delivery edge it uses (targets with an edge only): `pathways` (the edges' base
+ * URLs, for manifests and steering), `keys` (signs edge and playlist tokens), `revocations`
+ * (writes and sweeps revoked sessions in the edge KeyValueStore), `provision` (copies the signing
+ * keys into the edge KeyValueStore: the edge stack's custom resource).
+ */
+export type EdgeNeed = 'pathways' | 'keys' | 'revocations' | 'provision';
+
+/** What starts it besides a route or another function: a schedule or an EventBridge event. */
+export type Trigger =
+  | {
+      readonly kind: 'schedule';
+      /** Construct id of the rule (an API: renaming it replaces the rule). */
+      readonly ruleId: string;
+      readonly description: string;
+      /** UTC, EventBridge cron fields; or `rateHours`. */
+      readonly cron?: { readonly minute: string; readonly hour: string };
+      readonly rateHours?: number;
+      readonly retryAttempts: number;
+    }
+  | {
+      readonly kind: 'event';
+      readonly ruleId: string;
+      readonly description: string;
+      readonly source: string;
+      readonly detailType: string;
+      /** The rest of the event pattern (`detail`), as EventBridge matches it. */
+      readonly detail?: Readonly<Record<string, unknown>>;
+      readonly retryAttempts: number;
+    };
+
 export interface FunctionDeclaration {
   /** Source file, relative to the repository root. */
   readonly entry: string;
+  /** The stack that owns it. @default 'controlPlane' */
+  readonly stack?: 'controlPlane' | 'mediaPipeline' | 'edge';
+  /** Files (relative to the repository root) copied next to the bundle, e.g. a WASM module. @default [] */
+  readonly assetFiles?: readonly string[];
   /** Memory in MB. @default 512 */
   readonly memorySize?: number;
   /** Timeout in seconds. @default 10 */
@@ -27,19 +89,25 @@ export interface FunctionDeclaration {
   /** Invoked asynchronously (EventBridge, S3): gets a dead-letter queue. @default false */
   readonly async?: boolean;
   readonly description: string;
-  /** Tables of its own service it uses, and how. @default {} */
+  /** Tables it uses, and how. @default {} */
   readonly tables?: Partial<Record<TableId, TableAccess>>;
+  /** Buckets it names (their names in `BUCKET_ENV`), with the object grants it needs in each. @default {} */
+  readonly buckets?: Partial<Record<BucketId, readonly ObjectGrant[]>>;
   /** Internal functions of other services it invokes (Lambda `Invoke` on exactly those). @default [] */
   readonly invokes?: readonly string[];
-  /**
-   * What of the delivery edge it uses (targets with an edge only): `pathways` (the edges' base
-   * URLs, for manifests and steering), `keys` (signs edge and playlist tokens), `revocations`
-   * (writes and sweeps revoked sessions in the edge KeyValueStore). The stack turns each into
-   * environment variables and grants for the target's edge. @default []
-   */
+  /** What of the delivery edge it uses; see `EdgeNeed`. @default [] */
   readonly edge?: readonly EdgeNeed[];
-  /** Reads published media (`media/` in the media bucket): playlists to build manifests from. */
-  readonly media?: 'read';
+  /**
+   * The identity provider: `verify` (verifies tokens, reads accounts), `manage` (also creates
+   * accounts and sets passwords: Cognito's admin API on AWS).
+   */
+  readonly identity?: 'verify' | 'manage';
+  /** Configuration values it reads. @default [] */
+  readonly config?: readonly ConfigNeed[];
+  /** Addresses it hands out. @default [] */
+  readonly urls?: readonly UrlNeed[];
+  /** What starts it besides a route or a call. */
+  readonly trigger?: Trigger;
   /**
    * Where its AWS SDK comes from: `runtime` (the copy in the Lambda runtime, left out of the
    * bundle) or `bundled` (the locked versions, in the bundle). Functions that write the edge
@@ -57,12 +125,24 @@ export interface FunctionDeclaration {
   readonly countAs?: string;
 }
 
-export type EdgeNeed = 'pathways' | 'keys' | 'revocations';
+/** Reads published playlists: manifests are built from them. */
+const READS_PUBLISHED_MEDIA = {
+  media: [
+    { prefix: MEDIA_PREFIX, actions: ['get'], why: 'reads the published playlists of the assets it serves' },
+  ],
+} as const satisfies FunctionDeclaration['buckets'];
+
+/** Presigned URLs carry the signer's rights: PUT into the two upload prefixes, nothing else. */
+const UPLOADS_WHY = 'presigns uploads to keys of new jobs, which do not exist yet';
+
+/** Prepositioning runs daily at this UTC time: off-peak for the Americas and Europe (docs/prepositioning.md). */
+export const PREPOSITION_SCHEDULE = { minute: '0', hour: '4' } as const;
 
 export const FUNCTIONS = {
   health: {
     entry: 'lambdas/platform/handlers/health.ts',
     description: 'GET /v1/health',
+    config: ['target'],
   },
   openapi: {
     entry: 'lambdas/platform/handlers/openapi.ts',
@@ -74,31 +154,37 @@ export const FUNCTIONS = {
     entry: 'lambdas/identity/handlers/signup.ts',
     description: 'POST /v1/auth/signup',
     tables: { identity: 'write' },
+    identity: 'manage',
   },
   login: {
     entry: 'lambdas/identity/handlers/login.ts',
     description: 'POST /v1/auth/login',
     tables: { identity: 'write' },
+    identity: 'verify',
   },
   refreshToken: {
     entry: 'lambdas/identity/handlers/refresh.ts',
     description: 'POST /v1/auth/refresh',
     tables: { identity: 'write' },
+    identity: 'verify',
   },
   getMe: {
     entry: 'lambdas/identity/handlers/me.ts',
     description: 'GET /v1/me',
     tables: { identity: 'read' },
+    identity: 'verify',
   },
   jwks: {
     entry: 'lambdas/identity/handlers/jwks.ts',
     description: 'GET /v1/auth/jwks.json: public keys of the token issuer',
     tables: { identity: 'read' },
+    identity: 'verify',
   },
   authorizer: {
     entry: 'lambdas/identity/handlers/authorizer.ts',
     description: 'API Gateway authorizer: verifies the bearer JWT, admits admins to /v1/admin/*',
     tables: { identity: 'read' },
+    identity: 'verify',
   },
 
   // profiles
@@ -134,11 +220,13 @@ export const FUNCTIONS = {
     entry: 'lambdas/subscriptions/handlers/get-subscription.ts',
     description: 'GET /v1/subscription',
     tables: { subscriptions: 'read' },
+    config: ['gracePeriodDays'],
   },
   putSubscription: {
     entry: 'lambdas/subscriptions/handlers/put-subscription.ts',
     description: 'PUT /v1/subscription: subscribe, change plan, update the card',
     tables: { subscriptions: 'write' },
+    config: ['gracePeriodDays'],
   },
   renewSubscriptions: {
     entry: 'lambdas/subscriptions/handlers/renew-subscriptions.ts',
@@ -146,12 +234,21 @@ export const FUNCTIONS = {
     async: true,
     description: 'Scheduled: charges due subscriptions; a failed charge makes the account PAST_DUE',
     tables: { subscriptions: 'write' },
+    config: ['gracePeriodDays'],
+    trigger: {
+      kind: 'schedule',
+      ruleId: 'RenewalSchedule',
+      description: 'Daily, off-peak: charge due subscriptions',
+      cron: { minute: '0', hour: '4' },
+      retryAttempts: 2,
+    },
   },
   subscriptionsInternal: {
     entry: 'lambdas/subscriptions/handlers/internal.ts',
     description: 'Internal: what an account may play (plan, streams, height, past-due grace)',
     tables: { subscriptions: 'read' },
     event: subscriptionsInternalRequestSchema,
+    config: ['gracePeriodDays'],
   },
 
   // catalog
@@ -188,6 +285,14 @@ export const FUNCTIONS = {
     async: true,
     description: 'Asset Published events -> the title gets its playable asset',
     tables: { catalog: 'write' },
+    trigger: {
+      kind: 'event',
+      ruleId: 'AssetPublishedRule',
+      description: 'Published assets → catalog (attach to the title)',
+      source: EVENTS.ASSET_PUBLISHED.source,
+      detailType: EVENTS.ASSET_PUBLISHED.detailType,
+      retryAttempts: 4,
+    },
   },
 
   // history
@@ -229,14 +334,16 @@ export const FUNCTIONS = {
     tables: { playback: 'write' },
     invokes: ['profilesInternal', 'catalogInternal', 'subscriptionsInternal', 'historyInternal'],
     edge: ['keys'],
-    media: 'read',
+    buckets: READS_PUBLISHED_MEDIA,
+    urls: ['api'],
   },
   getMasterPlaylist: {
     entry: 'lambdas/playback/handlers/master-playlist.ts',
     description: 'GET /v1/playback/{sessionId}/master.m3u8: the per-session master playlist',
     tables: { playback: 'read' },
     edge: ['pathways', 'keys'],
-    media: 'read',
+    buckets: READS_PUBLISHED_MEDIA,
+    urls: ['api'],
   },
   playbackHeartbeat: {
     entry: 'lambdas/playback/handlers/heartbeat.ts',
@@ -257,6 +364,13 @@ export const FUNCTIONS = {
     description: 'Scheduled, hourly: deletes the edge revocations whose tokens have expired anyway',
     edge: ['revocations'],
     awsSdk: 'bundled',
+    trigger: {
+      kind: 'schedule',
+      ruleId: 'RevocationSweepSchedule',
+      description: 'Hourly: delete edge revocations whose tokens have expired (the KeyValueStore holds 5 MB)',
+      rateHours: 1,
+      retryAttempts: 2,
+    },
   },
   provisionEdgeKeys: {
     entry: 'lambdas/playback/handlers/provision-edge-keys.ts',
@@ -266,11 +380,14 @@ export const FUNCTIONS = {
     description:
       'Custom resource (edge stack, aws): copies the signing keys from Secrets Manager into the edge KeyValueStore',
     awsSdk: 'bundled',
+    stack: 'edge',
+    edge: ['provision'],
   },
   getSteering: {
     entry: 'lambdas/playback/handlers/steering.ts',
     description: 'GET /v1/steering/{sessionId}: HLS Content Steering manifest, pathways by edge health',
     edge: ['pathways', 'keys'],
+    urls: ['api'],
   },
   prepositionTitles: {
     entry: 'lambdas/playback/handlers/preposition.ts',
@@ -279,7 +396,7 @@ export const FUNCTIONS = {
     description: 'POST /v1/admin/edge/preposition: fills the edges with the most popular titles now',
     tables: { playback: 'read' },
     edge: ['pathways', 'keys'],
-    media: 'read',
+    buckets: READS_PUBLISHED_MEDIA,
   },
   prepositionSchedule: {
     entry: 'lambdas/playback/handlers/preposition-schedule.ts',
@@ -288,60 +405,136 @@ export const FUNCTIONS = {
     description: 'Scheduled, off-peak: fills the edges with the opening of the most popular titles',
     tables: { playback: 'read' },
     edge: ['pathways', 'keys'],
-    media: 'read',
+    buckets: READS_PUBLISHED_MEDIA,
+    trigger: {
+      kind: 'schedule',
+      ruleId: 'DailyPrepositionRule',
+      description: 'Daily, off-peak: fill the edges with the opening of the most popular titles',
+      cron: PREPOSITION_SCHEDULE,
+      retryAttempts: 1,
+    },
   },
 
   // media pipeline
   getJob: {
     entry: 'lambdas/media-pipeline/handlers/get-job.ts',
     description: 'GET /v1/admin/jobs/{jobId}',
+    tables: { jobs: 'read' },
+    urls: ['mediaOrigin'],
   },
   listTitleJobs: {
     entry: 'lambdas/media-pipeline/handlers/list-title-jobs.ts',
     description: 'GET /v1/admin/titles/{titleId}/jobs',
+    tables: { jobs: 'read' },
+    urls: ['mediaOrigin'],
   },
   createUpload: {
     entry: 'lambdas/media-pipeline/handlers/create-upload.ts',
     description: 'POST /v1/admin/titles/{titleId}/uploads: registers a job and presigns its upload',
     invokes: ['catalogInternal'],
+    tables: { jobs: 'write' },
+    buckets: {
+      ingest: [
+        { prefix: SOURCE_PREFIX, actions: ['put'], why: UPLOADS_WHY },
+        { prefix: SIDECAR_PREFIX, actions: ['put'], why: UPLOADS_WHY },
+      ],
+    },
+    config: ['maxSourceBytes'],
   },
   completeUpload: {
     entry: 'lambdas/media-pipeline/handlers/complete-upload.ts',
     description: 'POST /v1/admin/uploads/{jobId}/complete: completes a multipart upload',
+    tables: { jobs: 'read' },
+    buckets: {
+      ingest: [
+        { prefix: SOURCE_PREFIX, actions: ['put'], why: 'completes the multipart upload of a job source' },
+      ],
+    },
   },
   validateSource: {
     entry: 'lambdas/media-pipeline/handlers/validate-source.ts',
     memorySize: 1024,
     timeoutSec: 120,
     description: 'Pipeline step: probes the source with ranged reads and accepts or rejects it',
+    stack: 'mediaPipeline',
+    buckets: {
+      ingest: [
+        { prefix: SOURCE_PREFIX, actions: ['get'], why: 'ranged reads of any job source; keys are per job' },
+      ],
+    },
+    config: ['maxSourceBytes', 'maxSourceSeconds'],
+    // MediaInfoLib compiled to WebAssembly: the probe loads it from next to the bundle.
+    assetFiles: ['node_modules/mediainfo.js/dist/MediaInfoModule.wasm'],
   },
   planEncode: {
     entry: 'lambdas/media-pipeline/handlers/plan-encode.ts',
     description: 'Pipeline step: plans the ladder and builds the MediaConvert job settings',
+    stack: 'mediaPipeline',
+    tables: { jobs: 'read' },
+    // Names both buckets in the MediaConvert settings; reads no object.
+    buckets: { ingest: [], media: [] },
   },
   verifyOutputs: {
     entry: 'lambdas/media-pipeline/handlers/verify-outputs.ts',
     timeoutSec: 120,
     description: 'Pipeline step: checks every playlist and segment and the duration',
+    stack: 'mediaPipeline',
+    buckets: {
+      media: [
+        {
+          prefix: MEDIA_PREFIX,
+          actions: ['get', 'list'],
+          why: 'reads the playlists a job wrote; keys are per job',
+        },
+      ],
+    },
   },
   publishAsset: {
     entry: 'lambdas/media-pipeline/handlers/publish-asset.ts',
     description: 'Pipeline step: marks the job READY with its asset',
     countAs: 'AssetPublished',
+    stack: 'mediaPipeline',
+    tables: { jobs: 'write' },
   },
   discardOutputs: {
     entry: 'lambdas/media-pipeline/handlers/discard-outputs.ts',
     timeoutSec: 300,
     description: 'Pipeline step: deletes what a failed job wrote, so nothing half-made remains',
     countAs: 'JobFailed',
+    stack: 'mediaPipeline',
+    buckets: {
+      media: [
+        {
+          prefix: MEDIA_PREFIX,
+          actions: ['delete', 'list'],
+          why: "deletes a failed job's partial outputs; keys are per job",
+        },
+      ],
+    },
   },
   recordProgress: {
     entry: 'lambdas/media-pipeline/handlers/record-progress.ts',
     async: true,
     description: 'MediaConvert job state change events -> job progress',
+    stack: 'mediaPipeline',
+    tables: { jobs: 'write' },
+    trigger: {
+      kind: 'event',
+      ruleId: 'TranscodeProgress',
+      description: "MediaConvert progress of Showrunner's jobs → the job's progress.",
+      source: 'aws.mediaconvert',
+      detailType: 'MediaConvert Job State Change',
+      detail: { status: ['STATUS_UPDATE'], userMetadata: { showrunnerJobId: [{ exists: true }] } },
+      retryAttempts: 2,
+    },
   },
 } as const satisfies Record<string, FunctionDeclaration>;
 export type FunctionId = keyof typeof FUNCTIONS;
+
+/** The stack a function belongs to. */
+export function stackOf(declaration: FunctionDeclaration): NonNullable<FunctionDeclaration['stack']> {
+  return declaration.stack ?? 'controlPlane';
+}
 
 /** CloudFormation metadata keys the house construct writes and the local platform reads. */
 export const FUNCTION_METADATA = {

@@ -83,7 +83,7 @@ export type HistoryInternalRequest = z.infer<typeof historyInternalRequestSchema
 export const resumePositionSchema = z.object({ positionSec: z.number().nonnegative() });
 export type ResumePosition = z.infer<typeof resumePositionSchema>;
 
-/** Domain events on the platform's bus (`ENV.EVENT_BUS`). */
+/** Domain events on the account's default EventBridge bus. */
 export const EVENTS = {
   /** The media pipeline published an asset: the catalog attaches it to its title. */
   ASSET_PUBLISHED: { source: 'showrunner.media', detailType: 'Asset Published' },

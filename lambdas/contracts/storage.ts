@@ -3,6 +3,10 @@
  * `SOURCE_PREFIX`; sidecars live elsewhere so that uploading them starts nothing.
  */
 
+/** The buckets functions may be granted (`buckets` in `functions.ts`): uploads land in `ingest`, published media lives in `media`. */
+export const BUCKET_IDS = ['ingest', 'media'] as const;
+export type BucketId = (typeof BUCKET_IDS)[number];
+
 /** An upload under this prefix starts an encode job: `sources/<jobId>/<fileName>`. */
 export const SOURCE_PREFIX = 'sources/';
 /** Caption sidecars for a job: `sidecars/<jobId>/<lang>.vtt`. */

@@ -17,18 +17,17 @@ export interface TableDeclaration {
   }[];
 }
 
-/** One item per encode job, owned by the media pipeline. */
-export const MEDIA_JOBS_TABLE = {
-  constructId: 'MediaJobs',
-  partitionKey: 'jobId',
-  indexes: [{ name: 'byTitle', partitionKey: 'titleId', sortKey: 'createdAt' }],
-} as const satisfies TableDeclaration;
-
 /**
- * The control plane's tables, by id. A function declares which it uses (`functions.ts`) and
- * finds the name in `tableEnv(id)`.
+ * Every table, by id. A function declares which it uses (`functions.ts`) and finds the name in
+ * `tableEnv(id)`.
  */
 export const TABLES = {
+  /** jobs: one item per encode job, owned by the media pipeline (its routes and its steps). */
+  jobs: {
+    constructId: 'MediaJobs',
+    partitionKey: 'jobId',
+    indexes: [{ name: 'byTitle', partitionKey: 'titleId', sortKey: 'createdAt' }],
+  },
   /**
    * identity: `account#<id>`, `email#<address>` (uniqueness), `refresh#<hash>` (local refresh
    * tokens, expiring), `key#<kid>` (the local identity provider's signing keys).
@@ -84,3 +83,6 @@ export const TABLES = {
   },
 } as const satisfies Record<string, TableDeclaration>;
 export type TableId = keyof typeof TABLES;
+
+/** The media pipeline's jobs table. */
+export const MEDIA_JOBS_TABLE = TABLES.jobs;

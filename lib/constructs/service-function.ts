@@ -10,15 +10,17 @@ import { FUNCTION_METADATA, FUNCTIONS, type FunctionId } from '../../lambdas/con
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
+/**
+ * Context key: `true` has esbuild write its metafile (`index.meta.json`, every input of the
+ * bundle) next to each bundle. The infra test of bundle inputs and `bench:lambda` set it.
+ */
+export const BUNDLE_METAFILE_CONTEXT = 'showrunner:bundle-metafile';
+
 export interface ServiceFunctionProps {
   /** Which declared function this is (`lambdas/contracts/functions.ts`). */
   readonly functionId: FunctionId;
-  /** Environment variables, by the names in `lambdas/contracts/env.ts`. @default {} */
-  readonly environment?: Record<string, string>;
   /** Days to keep the function's logs. @default 30 */
   readonly logRetentionDays?: 7 | 30 | 90 | 365;
-  /** Files (relative to the repository root) copied next to the bundle, e.g. a WASM module. @default [] */
-  readonly assetFiles?: readonly string[];
 }
 
 const RETENTION: Record<NonNullable<ServiceFunctionProps['logRetentionDays']>, RetentionDays> = {
@@ -35,6 +37,8 @@ const RETENTION: Record<NonNullable<ServiceFunctionProps['logRetentionDays']>, R
  * Tagged with its function id so the local platform can find it in the template.
  */
 export class ServiceFunction extends NodejsFunction {
+  /** Which declared function this is. */
+  public readonly functionId: FunctionId;
   /** Dead-letter queue of an asynchronously invoked function. */
   public readonly deadLetterQueueFor: Queue | undefined;
   /** The function's own execution role. */
@@ -56,7 +60,9 @@ export class ServiceFunction extends NodejsFunction {
           retentionPeriod: Duration.days(14),
         })
       : undefined;
-    const assetFiles = props.assetFiles ?? [];
+    const assetFiles = 'assetFiles' in declaration ? declaration.assetFiles : [];
+    // Context `showrunner:bundle-metafile`: esbuild's metafile next to the bundle (infra test, bench:lambda).
+    const metafile = scope.node.tryGetContext(BUNDLE_METAFILE_CONTEXT) === true;
     // Own role with an inline grant to its own log group: the AWS managed
     // AWSLambdaBasicExecutionRole would let it write to every log group in the account.
     const role = new Role(scope, `${id}Role`, {
@@ -80,7 +86,6 @@ export class ServiceFunction extends NodejsFunction {
       environment: {
         NODE_OPTIONS: '--enable-source-maps',
         POWERTOOLS_SERVICE_NAME: props.functionId,
-        ...props.environment,
       },
       ...(deadLetterQueue ? { deadLetterQueue, retryAttempts: 2 } : {}),
       bundling: {
@@ -88,6 +93,7 @@ export class ServiceFunction extends NodejsFunction {
         target: 'node24',
         sourceMap: true,
         minify: true,
+        metafile,
         mainFields: ['module', 'main'],
         // ESM bundles still meet CommonJS dependencies that call require().
         banner:
@@ -106,6 +112,7 @@ export class ServiceFunction extends NodejsFunction {
           : {}),
       },
     });
+    this.functionId = props.functionId;
     this.deadLetterQueueFor = deadLetterQueue;
     this.serviceRole = role;
     Validations.of(role).acknowledge({

@@ -10,12 +10,7 @@ import {
   ObjectOwnership,
 } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
-import {
-  MEDIA_JOBS_TABLE,
-  TABLES,
-  type TableDeclaration,
-  type TableId,
-} from '../../lambdas/contracts/tables.ts';
+import { TABLES, type TableDeclaration, type TableId } from '../../lambdas/contracts/tables.ts';
 import type { TargetConfig } from '../config.ts';
 
 export interface DataStackProps extends StackProps {
@@ -33,8 +28,9 @@ export class DataStack extends Stack {
   public readonly mediaBucket: IBucket;
   /** Server access logs of the two buckets above. */
   public readonly accessLogsBucket: IBucket;
+  /** The media pipeline's jobs table (`tables.jobs`). */
   public readonly jobsTable: ITable;
-  /** The control plane's tables, one per service, from `TABLES`. */
+  /** Every table, one per service, from `TABLES`. */
   public readonly tables: Readonly<Record<TableId, ITable>>;
 
   constructor(scope: Construct, id: string, props: DataStackProps) {
@@ -92,10 +88,10 @@ export class DataStack extends Stack {
     this.ingestBucket = ingest;
     this.mediaBucket = media;
     this.accessLogsBucket = accessLogs;
-    this.jobsTable = declaredTable(this, MEDIA_JOBS_TABLE, removalPolicy);
     this.tables = Object.fromEntries(
       (Object.keys(TABLES) as TableId[]).map((id) => [id, declaredTable(this, TABLES[id], removalPolicy)]),
     ) as unknown as Record<TableId, ITable>;
+    this.jobsTable = this.tables.jobs;
   }
 }
 

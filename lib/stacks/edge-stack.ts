@@ -46,10 +46,10 @@ import {
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { StringParameter } from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
-import { ENV } from '../../lambdas/contracts/env.ts';
 import type { TargetConfig } from '../config.ts';
 import { DeliveryDistribution, PLAYLIST_TTL, SEGMENT_TTL } from '../constructs/delivery-distribution.ts';
-import { ServiceFunction } from '../constructs/service-function.ts';
+import type { ServiceFunction } from '../constructs/service-function.ts';
+import { ServiceFunctions } from '../constructs/service-functions.ts';
 
 /** The content steering pathways, in default priority order. */
 export const PATHWAY_IDS = ['edge-a', 'edge-b'] as const;
@@ -273,23 +273,17 @@ export class EdgeStack extends Stack {
    * two ARNs: a new store or a new secret provisions again; rotations invoke it directly.
    */
   private provisionSigningKeys(config: TargetConfig, secret: ISecret): ServiceFunction {
-    const provisioner = new ServiceFunction(this, 'ProvisionEdgeKeys', {
-      functionId: 'provisionEdgeKeys',
-      environment: {
-        [ENV.EDGE_KVS_ARN]: this.keyValueStore.keyValueStoreArn,
-        [ENV.EDGE_KEY_SECRET_ARN]: secret.secretArn,
+    // Its environment and grants (the store, the secret) follow from its declaration: edge need `provision`.
+    const provisioner = new ServiceFunctions(this, 'Functions', {
+      config,
+      functionIds: ['provisionEdgeKeys'],
+      cloudFrontEdge: {
+        signingKey: secret,
+        parameterNames: edgeParameterNames(config),
+        keyValueStoreArn: this.keyValueStore.keyValueStoreArn,
+        keyValueStoreActions: KEY_VALUE_STORE_WRITE,
       },
-      logRetentionDays: config.logRetentionDays,
-    });
-    provisioner.addToRolePolicy(
-      new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [secret.secretArn] }),
-    );
-    provisioner.addToRolePolicy(
-      new PolicyStatement({
-        actions: KEY_VALUE_STORE_WRITE,
-        resources: [this.keyValueStore.keyValueStoreArn],
-      }),
-    );
+    }).get('provisionEdgeKeys');
     new CustomResource(this, 'EdgeSigningKeys', {
       serviceToken: provisioner.functionArn,
       resourceType: 'Custom::EdgeSigningKeys',

@@ -1,18 +1,20 @@
 import { Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Match, Rule } from 'aws-cdk-lib/aws-events';
-import { LambdaFunction, SfnStateMachine } from 'aws-cdk-lib/aws-events-targets';
+import { SfnStateMachine } from 'aws-cdk-lib/aws-events-targets';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { ENV } from '../../lambdas/contracts/env.ts';
+import { FUNCTIONS, type FunctionId, stackOf } from '../../lambdas/contracts/functions.ts';
 import { MEDIA_PREFIX, SIDECAR_PREFIX, SOURCE_PREFIX } from '../../lambdas/contracts/storage.ts';
 import type { TargetConfig } from '../config.ts';
 import { EncodeWorkflow } from '../constructs/encode-workflow.ts';
-import { allowItems, allowListing, allowObjects } from '../constructs/grants.ts';
-import { ServiceFunction } from '../constructs/service-function.ts';
+import { allowObjects } from '../constructs/grants.ts';
+import type { ServiceFunction } from '../constructs/service-function.ts';
+import { ServiceFunctions } from '../constructs/service-functions.ts';
+import { Triggers } from '../constructs/triggers.ts';
 
 export interface MediaPipelineStackProps extends StackProps {
   readonly config: TargetConfig;
@@ -26,86 +28,23 @@ export interface MediaPipelineStackProps extends StackProps {
  */
 export class MediaPipelineStack extends Stack {
   public readonly stateMachine: EncodeWorkflow['stateMachine'];
+  /** The pipeline's step functions (and the progress recorder), by id. */
+  public readonly functions: ReadonlyMap<FunctionId, ServiceFunction>;
   /** Role MediaConvert assumes; exposed for the operator docs and tests. */
   public readonly mediaConvertRole: Role;
 
   constructor(scope: Construct, id: string, props: MediaPipelineStackProps) {
     super(scope, id, props);
     const { config, ingestBucket, mediaBucket, jobsTable } = props;
-    const common = { logRetentionDays: config.logRetentionDays };
-    const env = {
-      [ENV.JOBS_TABLE]: jobsTable.tableName,
-      [ENV.INGEST_BUCKET]: ingestBucket.bucketName,
-      [ENV.MEDIA_BUCKET]: mediaBucket.bucketName,
-      [ENV.TARGET]: config.target,
-    };
-
-    const validateSource = new ServiceFunction(this, 'ValidateSource', {
-      ...common,
-      functionId: 'validateSource',
-      environment: {
-        [ENV.MAX_SOURCE_BYTES]: String(config.maxSourceBytes),
-        [ENV.MAX_SOURCE_SECONDS]: String(config.maxSourceSeconds),
-      },
-      // MediaInfoLib compiled to WebAssembly: the probe loads it from next to the bundle.
-      assetFiles: ['node_modules/mediainfo.js/dist/MediaInfoModule.wasm'],
+    const steps = new ServiceFunctions(this, 'Functions', {
+      config,
+      functionIds: (Object.keys(FUNCTIONS) as FunctionId[]).filter(
+        (fn) => stackOf(FUNCTIONS[fn]) === 'mediaPipeline',
+      ),
+      tables: { jobs: jobsTable },
+      buckets: { ingest: ingestBucket, media: mediaBucket },
     });
-    allowObjects(
-      validateSource,
-      ingestBucket,
-      SOURCE_PREFIX,
-      ['s3:GetObject'],
-      'ranged reads of any job source; keys are per job',
-    );
-
-    const planEncode = new ServiceFunction(this, 'PlanEncode', {
-      ...common,
-      functionId: 'planEncode',
-      environment: env,
-    });
-    allowItems(planEncode, jobsTable, ['dynamodb:GetItem']);
-
-    const verifyOutputs = new ServiceFunction(this, 'VerifyOutputs', {
-      ...common,
-      functionId: 'verifyOutputs',
-      environment: env,
-    });
-    allowObjects(
-      verifyOutputs,
-      mediaBucket,
-      MEDIA_PREFIX,
-      ['s3:GetObject'],
-      'reads the playlists a job wrote; keys are per job',
-    );
-    allowListing(verifyOutputs, mediaBucket, MEDIA_PREFIX);
-
-    const publishAsset = new ServiceFunction(this, 'PublishAsset', {
-      ...common,
-      functionId: 'publishAsset',
-      environment: env,
-    });
-    allowItems(publishAsset, jobsTable, ['dynamodb:UpdateItem']);
-
-    const discardOutputs = new ServiceFunction(this, 'DiscardOutputs', {
-      ...common,
-      functionId: 'discardOutputs',
-      environment: env,
-    });
-    allowObjects(
-      discardOutputs,
-      mediaBucket,
-      MEDIA_PREFIX,
-      ['s3:DeleteObject'],
-      "deletes a failed job's partial outputs; keys are per job",
-    );
-    allowListing(discardOutputs, mediaBucket, MEDIA_PREFIX);
-
-    const recordProgress = new ServiceFunction(this, 'RecordProgress', {
-      ...common,
-      functionId: 'recordProgress',
-      environment: env,
-    });
-    allowItems(recordProgress, jobsTable, ['dynamodb:UpdateItem']);
+    this.functions = steps.functions;
 
     this.mediaConvertRole = new Role(this, 'MediaConvertRole', {
       assumedBy: new ServicePrincipal('mediaconvert.amazonaws.com'),
@@ -135,11 +74,11 @@ export class MediaPipelineStack extends Stack {
 
     const workflow = new EncodeWorkflow(this, 'EncodeWorkflow', {
       jobsTable,
-      validateSource,
-      planEncode,
-      verifyOutputs,
-      publishAsset,
-      discardOutputs,
+      validateSource: steps.get('validateSource'),
+      planEncode: steps.get('planEncode'),
+      verifyOutputs: steps.get('verifyOutputs'),
+      publishAsset: steps.get('publishAsset'),
+      discardOutputs: steps.get('discardOutputs'),
       mediaConvertRole: this.mediaConvertRole,
       logGroup: new LogGroup(this, 'EncodeWorkflowLogs', { retention: RetentionDays.ONE_MONTH }),
     });
@@ -171,15 +110,8 @@ export class MediaPipelineStack extends Stack {
       ],
     });
 
-    new Rule(this, 'TranscodeProgress', {
-      description: "MediaConvert progress of Showrunner's jobs → the job's progress.",
-      eventPattern: {
-        source: ['aws.mediaconvert'],
-        detailType: ['MediaConvert Job State Change'],
-        detail: { status: ['STATUS_UPDATE'], userMetadata: { showrunnerJobId: Match.exists() } },
-      },
-      targets: [new LambdaFunction(recordProgress, { deadLetterQueue: undeliveredEvents, retryAttempts: 2 })],
-    });
+    // MediaConvert progress → recordProgress, as its declaration's trigger says.
+    new Triggers(this, 'Triggers', { functions: steps.functions, deadLetterQueue: undeliveredEvents });
 
     Validations.of(undeliveredEvents).acknowledge({
       id: 'AwsSolutions::AwsSolutions-SQS3',

@@ -7,7 +7,8 @@
  * `delete`. Reads pick up writes made by another process (a Lambda worker) to the same file.
  */
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
+import type { EdgeKeyValueStore } from '../../lambdas/playback/domain/ports.ts';
 
 /** CloudFront's limits on one key value store. */
 export const KVS_LIMITS = { keyChars: 512, valueChars: 1024, totalBytes: 5 * 1024 * 1024 } as const;
@@ -120,4 +121,31 @@ export class LocalKeyValueStore {
     renameSync(temporary, this.file);
     this.#seen = this.#stamp();
   }
+}
+
+/**
+ * The store behind playback's `EdgeKeyValueStore` port: what PutKey and UpdateKeys do to
+ * CloudFront's store on AWS. The local platform stands it in for the functions that revoke
+ * sessions (`local/lambda/stand-ins.ts`).
+ */
+export function edgeKeyValueStorePort(store: LocalKeyValueStore): EdgeKeyValueStore {
+  return {
+    async list(prefix) {
+      return store
+        .keys()
+        .filter((key) => key.startsWith(prefix))
+        .map((key) => ({ key, value: store.get(key) ?? '' }));
+    },
+    async put(key, value) {
+      store.put(key, value);
+    },
+    async remove(keys) {
+      for (const key of keys) store.delete(key);
+    },
+  };
+}
+
+/** The port over the store in `file` (`<dir>/<name>.json`), shared with the local edges. */
+export function edgeKeyValueStoreFile(file: string): EdgeKeyValueStore {
+  return edgeKeyValueStorePort(new LocalKeyValueStore({ dir: dirname(file), name: basename(file, '.json') }));
 }

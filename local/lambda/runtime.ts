@@ -7,6 +7,7 @@
 import { resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { LocalFunction } from '../assembly.ts';
+import type { StandInConfig } from './stand-ins.ts';
 
 export interface LambdaError {
   errorType: string;
@@ -38,9 +39,10 @@ class Environment {
   busy = false;
   dead = false;
 
-  constructor(fn: LocalFunction, repoRoot: string, baseEnv: Record<string, string>) {
+  constructor(fn: LocalFunction, repoRoot: string, baseEnv: Record<string, string>, standIns: StandInConfig) {
     this.worker = new Worker(new URL('./worker.ts', import.meta.url), {
       workerData: {
+        standIns,
         entryPath: resolve(repoRoot, fn.entry),
         handlerName: fn.handler,
         functionName: fn.name,
@@ -86,6 +88,8 @@ export interface LambdaRuntimeOptions {
   repoRoot: string;
   /** Environment every function gets before its own (endpoints, credentials, region). */
   baseEnv: Record<string, string>;
+  /** What the platform stands in for AWS services in a function's worker. @default none */
+  standIns?: (fn: LocalFunction) => StandInConfig;
   /** Execution environments per function at most. @default 4 */
   maxConcurrency?: number;
 }
@@ -157,7 +161,12 @@ export class LambdaRuntime {
       return idle;
     }
     if (pool.length < (this.options.maxConcurrency ?? 4)) {
-      const created = new Environment(fn, this.options.repoRoot, this.options.baseEnv);
+      const created = new Environment(
+        fn,
+        this.options.repoRoot,
+        this.options.baseEnv,
+        this.options.standIns?.(fn) ?? {},
+      );
       created.busy = true;
       pool.push(created);
       return created;

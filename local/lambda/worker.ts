@@ -5,8 +5,10 @@
 import { randomUUID } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import { parentPort, workerData } from 'node:worker_threads';
+import { installStandIns, type StandInConfig } from './stand-ins.ts';
 
 interface Init {
+  standIns: StandInConfig;
   entryPath: string;
   handlerName: string;
   functionName: string;
@@ -19,6 +21,8 @@ interface Invocation {
 }
 
 const init = workerData as Init;
+// Before the handler loads: its adapters look for their stand-ins at module load.
+installStandIns(init.standIns);
 const module = (await import(pathToFileURL(init.entryPath).href)) as Record<string, unknown>;
 const handler = module[init.handlerName];
 if (typeof handler !== 'function') {

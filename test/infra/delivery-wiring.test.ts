@@ -22,6 +22,8 @@ import {
 } from '../../lambdas/contracts/functions.ts';
 import { ROUTES } from '../../lambdas/contracts/routes.ts';
 import { edgeParameterNames } from '../../lib/stacks/edge-stack.ts';
+import { platformEnvironment } from '../../local/lambda/environment.ts';
+import { standInsFor } from '../../local/lambda/stand-ins.ts';
 import { synth } from './synth.ts';
 
 interface Resource {
@@ -42,12 +44,7 @@ interface DeployedFunction {
   statements: Statement[];
 }
 
-const LOCAL_EDGE_VARIABLES = [
-  ENV.EDGE_PATHWAYS,
-  ENV.EDGE_KEY_ID,
-  ENV.EDGE_KEY_SECRET,
-  ENV.LOCAL_EDGE_KVS_FILE,
-];
+const LOCAL_EDGE_VARIABLES = [ENV.EDGE_PATHWAYS, ENV.EDGE_KEY_ID, ENV.EDGE_KEY_SECRET];
 const AWS_EDGE_VARIABLES = [ENV.EDGE_PATHWAYS_PARAMETER, ENV.EDGE_KEY_SECRET_ARN, ENV.EDGE_KVS_ARN_PARAMETER];
 
 function resources(template: Template): Record<string, Resource> {
@@ -215,8 +212,10 @@ describe('delivery wiring on AWS (CloudFront)', () => {
 
   it('lets the functions that declare media reads get media/* of the media bucket, and no others', () => {
     for (const fn of functions) {
-      const declared = fn.declaration.media === 'read';
-      expect(fn.environment[ENV.MEDIA_BUCKET] !== undefined, fn.functionId).toBe(declared);
+      const declared = (fn.declaration.buckets?.media ?? []).some((g) => g.actions.includes('get'));
+      expect(fn.environment[ENV.MEDIA_BUCKET] !== undefined, fn.functionId).toBe(
+        fn.declaration.buckets?.media !== undefined,
+      );
       const reads = resourcesOf(fn.statements, 's3:GetObject').map((r) => JSON.stringify(r));
       expect(
         reads.some((r) => r.includes('MediaBucket') && r.includes('/media/*')),
@@ -260,7 +259,7 @@ describe('delivery wiring on AWS (CloudFront)', () => {
 
     const [custom] = Object.values(edge.findResources('Custom::EdgeSigningKeys')) as Resource[];
     expect(custom?.Properties).toEqual({
-      ServiceToken: { 'Fn::GetAtt': [expect.stringMatching(/^ProvisionEdgeKeys/), 'Arn'] },
+      ServiceToken: { 'Fn::GetAtt': [expect.stringMatching(/^FunctionsProvisionEdgeKeys/), 'Arn'] },
       ServiceTimeout: '300',
       KeyValueStoreArn: { 'Fn::GetAtt': [kvs, 'Arn'] },
       SecretArn: secretImport,
@@ -281,7 +280,9 @@ describe('delivery wiring on AWS (CloudFront)', () => {
     aws.controlPlane.hasResourceProperties('AWS::Events::Rule', {
       ScheduleExpression: 'rate(1 hour)',
       Targets: [
-        Match.objectLike({ Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^SweepRevocations'), 'Arn'] } }),
+        Match.objectLike({
+          Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^FunctionsSweepRevocations'), 'Arn'] },
+        }),
       ],
     });
   });
@@ -302,7 +303,7 @@ describe('delivery wiring on AWS (CloudFront)', () => {
     const nag = report.pluginReports.find((r) => r.pluginName === 'AwsSolutions');
     const rotation = nag?.suppressedViolations.find((v) => v.ruleName === 'AwsSolutions-SMG4');
     expect(rotation?.violatingConstructs.map((c) => c.constructPath)).toEqual([
-      'Showrunner-ControlPlane/EdgeSigningKey/Resource',
+      'Showrunner-ControlPlane/EdgeSigningKey/Secret/Resource',
     ]);
     expect(rotation?.reason).toContain('docs/edge.md');
   });
@@ -317,19 +318,39 @@ describe('delivery wiring on the embedded platform (local edges)', () => {
     functions = deployedFunctions(local.controlPlane);
   });
 
-  it('leaves each declared need to the platform, which fills these variables at start', () => {
-    const expected: Record<EdgeNeed, string[]> = {
-      pathways: [ENV.EDGE_PATHWAYS],
-      keys: [ENV.EDGE_KEY_ID, ENV.EDGE_KEY_SECRET],
-      revocations: [ENV.LOCAL_EDGE_KVS_FILE],
-    };
+  it('writes no edge variable into the template: the running platform sets them from the declaration', () => {
     for (const fn of functions) {
-      const wanted = needs(fn).flatMap((need) => expected[need]);
-      const present = LOCAL_EDGE_VARIABLES.filter((name) => fn.environment[name] !== undefined);
-      expect(present.sort(), fn.functionId).toEqual([...wanted].sort());
-      for (const name of AWS_EDGE_VARIABLES) expect(fn.environment[name], fn.functionId).toBeUndefined();
+      for (const name of [...LOCAL_EDGE_VARIABLES, ...AWS_EDGE_VARIABLES]) {
+        expect(fn.environment[name], `${fn.functionId} ${name}`).toBeUndefined();
+      }
     }
     expect(functions.some((f) => f.functionId === 'sweepRevocations')).toBe(true);
+  });
+
+  it('gives each declared need its values at start, and the revocation writers the edges’ store', () => {
+    const values = {
+      apiBaseUrl: 'http://localhost:3000',
+      mediaBaseUrl: 'http://localhost:8079',
+      pathways: [{ id: 'edge-a', baseUrl: 'http://localhost:8080' }],
+      signingKey: { kid: 'local-1', secret: 'c2VjcmV0' },
+    };
+    const expected: Record<EdgeNeed, Record<string, string>> = {
+      pathways: { [ENV.EDGE_PATHWAYS]: JSON.stringify(values.pathways) },
+      keys: { [ENV.EDGE_KEY_ID]: 'local-1', [ENV.EDGE_KEY_SECRET]: 'c2VjcmV0' },
+      // The platform stands its edges' store in (local/lambda/stand-ins.ts): no variable.
+      revocations: {},
+      provision: {},
+    };
+    for (const fn of functions) {
+      const set = platformEnvironment(fn.declaration, values);
+      const edgeVariables = Object.fromEntries(
+        Object.entries(set).filter(([name]) => LOCAL_EDGE_VARIABLES.includes(name as never)),
+      );
+      expect(edgeVariables, fn.functionId).toEqual(Object.assign({}, ...needs(fn).map((n) => expected[n])));
+      expect(standInsFor(fn.functionId, { edgeKvsFile: '/data/edge-kvs.json' }), fn.functionId).toEqual(
+        needs(fn).includes('revocations') ? { edgeKeyValueStoreFile: '/data/edge-kvs.json' } : {},
+      );
+    }
   });
 
   it('has no signing secret in Secrets Manager and no edge stack', () => {

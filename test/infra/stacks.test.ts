@@ -2,13 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ENV, functionEnv, tableEnv } from '../../lambdas/contracts/env.ts';
-import {
-  FUNCTION_METADATA,
-  FUNCTIONS,
-  type FunctionDeclaration,
-  type FunctionId,
-} from '../../lambdas/contracts/functions.ts';
+import { ENV } from '../../lambdas/contracts/env.ts';
 import { ROUTES } from '../../lambdas/contracts/routes.ts';
 import { TABLES } from '../../lambdas/contracts/tables.ts';
 import { loadConfig } from '../../lib/config.ts';
@@ -201,26 +195,6 @@ describe('control plane stack', () => {
     aws.controlPlane.hasResourceProperties('AWS::Lambda::Function', {
       Environment: { Variables: Match.objectLike({ [ENV.IDENTITY_PROVIDER]: 'cognito' }) },
     });
-  });
-
-  it('gives each function the tables and internal functions its declaration names, and nothing else', () => {
-    const functions = aws.controlPlane.findResources('AWS::Lambda::Function');
-    for (const resource of Object.values(functions)) {
-      const functionId = (resource.Metadata as Record<string, string>)[FUNCTION_METADATA.ID] as FunctionId;
-      const declaration: FunctionDeclaration = FUNCTIONS[functionId];
-      const variables = Object.keys(
-        (resource.Properties as { Environment?: { Variables?: Record<string, unknown> } }).Environment
-          ?.Variables ?? {},
-      );
-      const tableVars = variables.filter((v) => v.startsWith('SHOWRUNNER_TABLE_')).sort();
-      const functionVars = variables.filter((v) => v.startsWith('SHOWRUNNER_FUNCTION_')).sort();
-      expect(tableVars, functionId).toEqual(
-        Object.keys(declaration.tables ?? {})
-          .map(tableEnv)
-          .sort(),
-      );
-      expect(functionVars, functionId).toEqual((declaration.invokes ?? []).map(functionEnv).sort());
-    }
   });
 
   it('runs the renewal job on a daily schedule and attaches published assets by event', () => {

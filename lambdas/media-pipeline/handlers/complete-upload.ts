@@ -1,13 +1,13 @@
 /** POST /v1/admin/uploads/{jobId}/complete: finishes a multipart upload, which starts the job. */
 import { ENV } from '#contracts/env.ts';
 import { s3Client } from '#shared/aws.ts';
-import { requireEnv } from '#shared/env.ts';
+import { requireEnv, tableName } from '#shared/env.ts';
 import { BadRequestError, ConflictError, NotFoundError } from '#shared/errors.ts';
 import { routeHandler } from '#shared/route-handler.ts';
 import { dynamoJobsTable } from '../adapters/jobs-table.ts';
 import { s3UploadSigner } from '../adapters/upload-signer.ts';
 
-const jobs = dynamoJobsTable(requireEnv(ENV.JOBS_TABLE));
+const jobs = dynamoJobsTable(tableName('jobs'));
 const signer = s3UploadSigner(s3Client(), requireEnv(ENV.INGEST_BUCKET));
 /** What S3 answers about parts the caller got wrong: the caller's fault, not ours. */
 const REFUSED_PARTS = ['NoSuchUpload', 'InvalidPart', 'InvalidPartOrder', 'EntityTooSmall'];

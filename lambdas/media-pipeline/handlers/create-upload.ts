@@ -8,7 +8,7 @@ import { ENV } from '#contracts/env.ts';
 import type { CreateUploadResponse, JobRecord } from '#contracts/jobs.ts';
 import { sidecarKey, sourceKey } from '#contracts/storage.ts';
 import { s3Client } from '#shared/aws.ts';
-import { numberEnv, requireEnv } from '#shared/env.ts';
+import { numberEnv, requireEnv, tableName } from '#shared/env.ts';
 import { BadRequestError, NotFoundError } from '#shared/errors.ts';
 import { routeHandler } from '#shared/route-handler.ts';
 import { titleForAdmin } from '#shared/services.ts';
@@ -16,7 +16,7 @@ import { dynamoJobsTable } from '../adapters/jobs-table.ts';
 import { s3UploadSigner } from '../adapters/upload-signer.ts';
 import { planUpload } from '../domain/uploads.ts';
 
-const jobs = dynamoJobsTable(requireEnv(ENV.JOBS_TABLE));
+const jobs = dynamoJobsTable(tableName('jobs'));
 const signer = s3UploadSigner(s3Client(), requireEnv(ENV.INGEST_BUCKET));
 const maxSourceBytes = numberEnv(ENV.MAX_SOURCE_BYTES);
 const URL_LIFETIME_SEC = 3600;

@@ -2,14 +2,14 @@
 import { ENV } from '#contracts/env.ts';
 import { sourceProbeSchema } from '#contracts/media.ts';
 import { assetPrefix } from '#contracts/storage.ts';
-import { requireEnv } from '#shared/env.ts';
+import { requireEnv, tableName } from '#shared/env.ts';
 import { PipelineError } from '#shared/errors.ts';
 import { functionHandler } from '#shared/function-handler.ts';
 import { dynamoJobsTable } from '../adapters/jobs-table.ts';
 import { buildTranscodeJobSettings } from '../domain/job-settings.ts';
 import { planLadder } from '../domain/ladder.ts';
 
-const jobs = dynamoJobsTable(requireEnv(ENV.JOBS_TABLE));
+const jobs = dynamoJobsTable(tableName('jobs'));
 const ingestBucket = requireEnv(ENV.INGEST_BUCKET);
 const mediaBucket = requireEnv(ENV.MEDIA_BUCKET);
 

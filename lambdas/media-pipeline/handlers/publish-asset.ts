@@ -1,12 +1,10 @@
-/** Pipeline step: VERIFYING → READY with the verified asset. Nothing else ever sets READY. */
-import { ENV } from '#contracts/env.ts';
 import { assetSchema } from '#contracts/media.ts';
-import { requireEnv } from '#shared/env.ts';
+import { tableName } from '#shared/env.ts';
 import { PipelineError } from '#shared/errors.ts';
 import { functionHandler } from '#shared/function-handler.ts';
 import { dynamoJobsTable } from '../adapters/jobs-table.ts';
 
-const jobs = dynamoJobsTable(requireEnv(ENV.JOBS_TABLE));
+const jobs = dynamoJobsTable(tableName('jobs'));
 
 export const handler = functionHandler('publishAsset', async (event: { jobId: string; asset: unknown }) => {
   const asset = assetSchema.parse(event.asset);

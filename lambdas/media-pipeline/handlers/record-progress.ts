@@ -1,12 +1,11 @@
 /** MediaConvert "Job State Change" STATUS_UPDATE events → the job's progress. */
 import type { EventBridgeEvent } from 'aws-lambda';
-import { ENV } from '#contracts/env.ts';
-import { requireEnv } from '#shared/env.ts';
+import { tableName } from '#shared/env.ts';
 import { functionHandler } from '#shared/function-handler.ts';
 import { dynamoJobsTable } from '../adapters/jobs-table.ts';
 import { transcodeProgress } from '../domain/jobs.ts';
 
-const jobs = dynamoJobsTable(requireEnv(ENV.JOBS_TABLE));
+const jobs = dynamoJobsTable(tableName('jobs'));
 
 interface JobStateChange {
   status: string;

@@ -1,25 +1,27 @@
 /**
- * Where playback revokes sessions, by which environment variable the stack set: the local edges'
- * KeyValueStore file (`SHOWRUNNER_LOCAL_EDGE_KVS_FILE`, the local platform), or CloudFront's
- * KeyValueStore whose ARN is in the SSM parameter `SHOWRUNNER_EDGE_KVS_ARN_PARAMETER` (AWS).
- * Apart from `config.ts` because the CloudFront client needs the bundled SDK (`awsSdk: 'bundled'`).
+ * Where playback revokes sessions: CloudFront's KeyValueStore, whose ARN is in the SSM parameter
+ * `SHOWRUNNER_EDGE_KVS_ARN_PARAMETER` (AWS), or the store the host stands in with (the embedded
+ * platform registers its local edges' store: `#shared/stand-ins.ts`). Apart from `config.ts`
+ * because the CloudFront client needs the bundled SDK (`awsSdk: 'bundled'`).
  */
 import { CloudFrontKeyValueStoreClient } from '@aws-sdk/client-cloudfront-keyvaluestore';
 import { ENV } from '#contracts/env.ts';
-import { optionalEnv } from '#shared/env.ts';
+import { requireEnv } from '#shared/env.ts';
+import { standIn } from '#shared/stand-ins.ts';
+import { traced } from '#shared/tracer.ts';
 import { revocationsIn } from '../domain/edge-store.ts';
-import type { Revocations } from '../domain/ports.ts';
+import type { EdgeKeyValueStore, Revocations } from '../domain/ports.ts';
 import { cloudFrontKeyValueStore } from './cloudfront-key-value-store.ts';
-import { eitherEnv, parameterValue } from './config.ts';
-import { localKeyValueStoreRevocations } from './local-revocations.ts';
+import { parameterValue } from './config.ts';
 
 export function edgeRevocations(): Revocations {
-  const file = optionalEnv(ENV.LOCAL_EDGE_KVS_FILE);
-  if (file !== undefined) return localKeyValueStoreRevocations(file);
-  const parameter = eitherEnv(ENV.EDGE_KVS_ARN_PARAMETER, ENV.LOCAL_EDGE_KVS_FILE);
+  const local = standIn<EdgeKeyValueStore>('edgeKeyValueStore');
+  if (local) return revocationsIn(local);
+  // Fails at load without it, rather than end sessions that the edge would keep serving.
+  const parameter = requireEnv(ENV.EDGE_KVS_ARN_PARAMETER);
   return revocationsIn(
     cloudFrontKeyValueStore({
-      client: new CloudFrontKeyValueStoreClient({}),
+      client: traced(new CloudFrontKeyValueStoreClient({})),
       arn: () => parameterValue(parameter),
     }),
   );

@@ -28,6 +28,7 @@ import {
   viewerRequestEvent,
 } from '../../../local/edge/function-runner.ts';
 import { LocalKeyValueStore } from '../../../local/edge/key-value-store.ts';
+import { installStandIns } from '../../../local/lambda/stand-ins.ts';
 import { startTestDynamo, type TestDynamo } from '../../support/dynamo.ts';
 import { s3rverClient, startS3rver } from '../../support/s3rver.ts';
 import { FakeCatalog, FakeEntitlements, FakeProfiles, KEY, MASTER } from '../../unit/playback/fakes.ts';
@@ -83,8 +84,9 @@ beforeAll(async () => {
     [ENV.EDGE_KEY_ID]: KEY.kid,
     [ENV.EDGE_KEY_SECRET]: KEY.secret,
     [ENV.API_BASE_URL]: API,
-    [ENV.LOCAL_EDGE_KVS_FILE]: kvsFile,
   });
+  // What the local platform's worker does before a handler loads: its edges' store stands in.
+  installStandIns({ edgeKeyValueStoreFile: kvsFile });
 
   lambda = await startFakeLambda({
     profilesInternal: async (event) => {

@@ -8,11 +8,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { edgeKeyEntry } from '#contracts/edge.ts';
-import { LocalKeyValueStore } from '#local/edge/key-value-store.ts';
 import {
-  localEdgeKeyValueStore,
-  localKeyValueStoreRevocations,
-} from '../../../lambdas/playback/adapters/local-revocations.ts';
+  edgeKeyValueStoreFile,
+  edgeKeyValueStorePort,
+  LocalKeyValueStore,
+} from '#local/edge/key-value-store.ts';
 import {
   REVOCATION_SWEEP_MARGIN_SEC,
   revocationsIn,
@@ -31,13 +31,13 @@ beforeEach(() => {
 
 describe('revocations in the edge KeyValueStore', () => {
   it('revoke a session until its tokens expire: the key the edge checks, the epoch as value', async () => {
-    await revocationsIn(localEdgeKeyValueStore(kvs)).revoke('sess-1', NOW + 3600);
+    await revocationsIn(edgeKeyValueStorePort(kvs)).revoke('sess-1', NOW + 3600);
 
     expect(kvs.get('revoked:sess-1')).toBe(String(NOW + 3600));
   });
 
   it('sweep the revocations whose tokens expired (with a margin for clocks), and nothing else', async () => {
-    const revocations = revocationsIn(localEdgeKeyValueStore(kvs));
+    const revocations = revocationsIn(edgeKeyValueStorePort(kvs));
     kvs.put(edgeKeyEntry('k1'), K1);
     await revocations.revoke('long-gone', NOW - 86_400);
     await revocations.revoke('just-expired', NOW - 1);
@@ -52,7 +52,7 @@ describe('revocations in the edge KeyValueStore', () => {
   });
 
   it('sweep nothing from an empty store', async () => {
-    expect(await revocationsIn(localEdgeKeyValueStore(kvs)).sweep(NOW)).toBe(0);
+    expect(await revocationsIn(edgeKeyValueStorePort(kvs)).sweep(NOW)).toBe(0);
   });
 
   describe('in the file the local edges read', () => {
@@ -66,7 +66,7 @@ describe('revocations in the edge KeyValueStore', () => {
 
     it('are written to and swept from that file', async () => {
       const file = join(dir, 'edge-kvs.json');
-      const revocations = localKeyValueStoreRevocations(file);
+      const revocations = revocationsIn(edgeKeyValueStoreFile(file));
 
       await revocations.revoke('sess-1', NOW - 3600);
       await revocations.revoke('sess-2', NOW + 3600);
@@ -81,7 +81,7 @@ describe('revocations in the edge KeyValueStore', () => {
 
 describe('signing keys in the edge KeyValueStore', () => {
   it('puts every key of the source as key:<kid>', async () => {
-    const sync = await syncSigningKeys(localEdgeKeyValueStore(kvs), [
+    const sync = await syncSigningKeys(edgeKeyValueStorePort(kvs), [
       { kid: 'k2', secret: K2 },
       { kid: 'k1', secret: K1 },
     ]);
@@ -96,7 +96,7 @@ describe('signing keys in the edge KeyValueStore', () => {
     kvs.put(edgeKeyEntry('k0'), 'C'.repeat(44));
     kvs.put('revoked:sess-1', String(NOW));
 
-    const sync = await syncSigningKeys(localEdgeKeyValueStore(kvs), [
+    const sync = await syncSigningKeys(edgeKeyValueStorePort(kvs), [
       { kid: 'k2', secret: K2 },
       { kid: 'k1', secret: K1 },
     ]);
@@ -106,7 +106,7 @@ describe('signing keys in the edge KeyValueStore', () => {
   });
 
   it('accepts one key listed twice with the same secret (AWSCURRENT and AWSPENDING)', async () => {
-    const sync = await syncSigningKeys(localEdgeKeyValueStore(kvs), [
+    const sync = await syncSigningKeys(edgeKeyValueStorePort(kvs), [
       { kid: 'k1', secret: K1 },
       { kid: 'k2', secret: K2 },
       { kid: 'k1', secret: K1 },
@@ -119,7 +119,7 @@ describe('signing keys in the edge KeyValueStore', () => {
     kvs.put(edgeKeyEntry('k0'), 'C'.repeat(44));
 
     await expect(
-      syncSigningKeys(localEdgeKeyValueStore(kvs), [
+      syncSigningKeys(edgeKeyValueStorePort(kvs), [
         { kid: 'k1', secret: K1 },
         { kid: 'k1', secret: K2 },
       ]),
@@ -128,6 +128,6 @@ describe('signing keys in the edge KeyValueStore', () => {
   });
 
   it('refuses to leave the store without keys', async () => {
-    await expect(syncSigningKeys(localEdgeKeyValueStore(kvs), [])).rejects.toThrow(/No signing keys/);
+    await expect(syncSigningKeys(edgeKeyValueStorePort(kvs), [])).rejects.toThrow(/No signing keys/);
   });
 });
