@@ -14,7 +14,7 @@
  * 33 bytes (44 × 6 = 264 bits): what `Buffer.from(secret, 'base64')` decodes in
  * `edge/verify-token.js` and `signEdgeToken`, with about 262 bits of entropy (62 symbols).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { EDGE_ID_PATTERN } from './edge.ts';
 
 /** Key id of the key the secret is created with. */

@@ -7,7 +7,7 @@
  * turns it into environment variables and least-privilege grants in every stack, so a handler's
  * needs and its rights sit side by side.
  */
-import type { z } from 'zod';
+import type * as z from 'zod';
 import {
   catalogInternalRequestSchema,
   EVENTS,
@@ -110,10 +110,11 @@ export interface FunctionDeclaration {
   readonly trigger?: Trigger;
   /**
    * Where its AWS SDK comes from: `runtime` (the copy in the Lambda runtime, left out of the
-   * bundle) or `bundled` (the locked versions, in the bundle). Functions that write the edge
-   * KeyValueStore need `bundled`: its API is signed with SigV4A, whose pure-JS signer
-   * (`@aws-sdk/signature-v4a`) is not in the runtime and registers itself in the SDK's own module
-   * state, so it must share one copy of the SDK with the client. @default 'runtime'
+   * bundle) or `bundled`: the edge KeyValueStore's client and the pure-JS SigV4A signer
+   * (`@aws-sdk/signature-v4a`, not in the runtime) go into the bundle with the SDK core they
+   * share (the signer registers itself in that core's module state), while every other client
+   * still comes from the runtime (`BUNDLED_SDK_CLIENTS` in the house construct). Functions that
+   * write the KeyValueStore need it. @default 'runtime'
    */
   readonly awsSdk?: 'runtime' | 'bundled';
   /**

@@ -3,7 +3,7 @@
  * internal function (Lambda `Invoke`, IAM-scoped to exactly that function) with one of these
  * requests. Invoke them with `invokeInternal` from `#shared/invoke.ts`.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { titleAssetSchema, titleKindSchema } from './api/catalog.ts';
 import { countrySchema, idSchema, maturitySchema } from './api/common.ts';
 import { planIdSchema } from './api/subscriptions.ts';

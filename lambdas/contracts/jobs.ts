@@ -1,5 +1,5 @@
 /** The encode job as the API shows it, and the requests that start one. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { assetSchema, captionTrackSchema } from './media.ts';
 
 export const JOB_STATUSES = [

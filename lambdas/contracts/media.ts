@@ -3,7 +3,7 @@
  * chose, and the asset a finished job publishes. Pure types and zod schemas only: `lib/` may
  * import this module.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Why a source was refused. Stable codes: clients and tests match on them. */
 export const REJECTION_CODES = [

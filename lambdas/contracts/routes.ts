@@ -5,7 +5,7 @@
  * enumerate it. A route names its function, who may call it, the schemas of its path, query,
  * body and answer, and the errors it answers beyond those every route of its kind may.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   adminTitleSchema,
   createTitleRequestSchema,

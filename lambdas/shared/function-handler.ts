@@ -9,7 +9,7 @@
  * ```
  */
 import type { Context } from 'aws-lambda';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { FUNCTIONS, type FunctionDeclaration, type FunctionId } from '#contracts/functions.ts';
 import { baseChain } from './handler-chain.ts';
 import { typedErrors } from './middleware/typed-errors.ts';

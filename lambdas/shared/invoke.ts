@@ -5,7 +5,7 @@
  * embedded platform's Lambda API.
  */
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { functionEnv } from '#contracts/env.ts';
 import type { FunctionId } from '#contracts/functions.ts';
 import { CORRELATION_CLIENT_CONTEXT_KEY, currentCorrelationId } from './middleware/correlation.ts';

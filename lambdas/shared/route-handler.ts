@@ -10,7 +10,7 @@
  * ```
  */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import {
   MAX_BODY_BYTES,
   ROUTE_DECLARATIONS,

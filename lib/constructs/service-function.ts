@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Duration, Validations } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
@@ -15,6 +16,18 @@ const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
  * bundle) next to each bundle. The infra test of bundle inputs and `bench:lambda` set it.
  */
 export const BUNDLE_METAFILE_CONTEXT = 'showrunner:bundle-metafile';
+
+/** What a function with `awsSdk: 'bundled'` carries in its bundle (with the SDK core they share). */
+export const BUNDLED_SDK_CLIENTS = ['@aws-sdk/client-cloudfront-keyvaluestore', '@aws-sdk/signature-v4a'];
+
+/**
+ * The SDK clients the project uses, all in the Lambda runtime: left to it even by functions that
+ * bundle the KeyValueStore client, whose own core they do not need to share.
+ */
+const RUNTIME_SDK_CLIENTS = Object.keys(
+  (JSON.parse(readFileSync(`${REPO_ROOT}package.json`, 'utf8')) as { dependencies: Record<string, string> })
+    .dependencies,
+).filter((name) => /^@aws-sdk\/(client|lib)-/.test(name) && !BUNDLED_SDK_CLIENTS.includes(name));
 
 export interface ServiceFunctionProps {
   /** Which declared function this is (`lambdas/contracts/functions.ts`). */
@@ -84,7 +97,6 @@ export class ServiceFunction extends NodejsFunction {
       projectRoot: REPO_ROOT,
       depsLockFilePath: `${REPO_ROOT}package-lock.json`,
       environment: {
-        NODE_OPTIONS: '--enable-source-maps',
         POWERTOOLS_SERVICE_NAME: props.functionId,
       },
       ...(deadLetterQueue ? { deadLetterQueue, retryAttempts: 2 } : {}),
@@ -98,8 +110,8 @@ export class ServiceFunction extends NodejsFunction {
         // ESM bundles still meet CommonJS dependencies that call require().
         banner:
           "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
-        // The runtime's SDK unless the declaration asks for the locked one (`awsSdk: 'bundled'`).
-        externalModules: bundlesAwsSdk ? [] : ['@aws-sdk/*'],
+        // The runtime's SDK; `awsSdk: 'bundled'` puts the KeyValueStore client and its signer in.
+        externalModules: bundlesAwsSdk ? RUNTIME_SDK_CLIENTS : ['@aws-sdk/*'],
         ...(assetFiles.length > 0
           ? {
               commandHooks: {

@@ -39,20 +39,44 @@ export async function handleAdmin(
     return json(200, { name: edge.name, ...edge.stats() });
   }
   if (req.method === 'POST' && path === '/_edge/warm') {
-    const body = JSON.parse((await readBody(req)) || '{}') as { uris?: unknown };
-    if (!Array.isArray(body.uris) || !body.uris.every((uri) => typeof uri === 'string')) {
-      return json(400, { error: { code: 'INVALID_REQUEST', message: 'Expected { "uris": string[] }.' } });
+    const invalid = (message: string) => json(400, { error: { code: 'INVALID_REQUEST', message } });
+    const text = await readBody(req, MAX_WARM_BODY_BYTES);
+    if (text === undefined)
+      return json(413, { error: { code: 'PAYLOAD_TOO_LARGE', message: 'Body too large.' } });
+    let body: { uris?: unknown } | null;
+    try {
+      body = JSON.parse(text || '{}') as { uris?: unknown } | null;
+    } catch {
+      return invalid('The body is not JSON.');
     }
-    return json(200, await edge.warm(body.uris as string[]));
+    const uris = body?.uris;
+    if (!Array.isArray(uris) || !uris.every((uri) => typeof uri === 'string' && uri.startsWith('/'))) {
+      return invalid('Expected { "uris": ["/media/…", …] }.');
+    }
+    return json(200, await edge.warm(uris as string[]));
   }
   json(404, { error: { code: 'NOT_FOUND', message: `No edge endpoint ${req.method} ${path}.` } });
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
+/** A warm list of a whole library's openings fits easily; anything larger is refused. */
+const MAX_WARM_BODY_BYTES = 16 * 1024 * 1024;
+
+/** The body as text, or `undefined` once it passes `limit` bytes (the rest is not read). */
+function readBody(req: IncomingMessage, limit: number): Promise<string | undefined> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        req.removeAllListeners('data');
+        req.resume();
+        resolve(undefined);
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(size > limit ? undefined : Buffer.concat(chunks).toString('utf8')));
     req.on('error', reject);
   });
 }

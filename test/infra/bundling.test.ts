@@ -1,9 +1,11 @@
 /**
  * The one infra test that bundles: every other one synthesizes with
- * `'aws:cdk:bundling-stacks': []`. Bundling is limited to the media pipeline stack, whose
- * functions cover the interesting cases (the WebAssembly asset of validateSource, the AWS SDK
- * left to the runtime), and the edge stack, whose one function bundles the SDK (`awsSdk:
- * 'bundled'`), so esbuild runs seven times, once per function, in one synth.
+ * `'aws:cdk:bundling-stacks': []`. It bundles every function of the aws target as `cdk deploy`
+ * does, with esbuild's metafile (context `showrunner:bundle-metafile`), and checks: what every
+ * bundle is made of (no input from `local/`, `test/` or `bench/`: Lambda code never imports the
+ * local platform), the media pipeline's bundles in detail (the WebAssembly asset of
+ * validateSource, the AWS SDK left to the runtime), and the edge stack's one function, which
+ * bundles the SDK (`awsSdk: 'bundled'`).
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -14,6 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, createApp } from '../../bin/showrunner.ts';
 import { FUNCTION_METADATA, FUNCTIONS } from '../../lambdas/contracts/functions.ts';
 import { loadConfig } from '../../lib/config.ts';
+import { BUNDLE_METAFILE_CONTEXT } from '../../lib/constructs/service-function.ts';
 
 const WASM_FILE = 'MediaInfoModule.wasm';
 const WASM_SOURCE = new URL(`../../node_modules/mediainfo.js/dist/${WASM_FILE}`, import.meta.url);
@@ -45,18 +48,26 @@ let outdir: string;
 let functions: BundledFunction[];
 /** The edge stack's: the signing-key provisioner. */
 let edgeFunctions: BundledFunction[];
+/** Every house function of every stack. */
+let allFunctions: BundledFunction[];
 
 beforeAll(() => {
   outdir = mkdtempSync(join(tmpdir(), 'showrunner-bundling-'));
   const config = loadConfig('aws');
   const pipelineStack = `${config.stackPrefix}-MediaPipeline`;
   const edgeStack = `${config.stackPrefix}-Edge`;
-  const app = createApp({ outdir, context: { 'aws:cdk:bundling-stacks': [pipelineStack, edgeStack] } });
-  buildApp(app, config);
+  const app = createApp({
+    outdir,
+    context: { 'aws:cdk:bundling-stacks': ['**'], [BUNDLE_METAFILE_CONTEXT]: true },
+  });
+  const built = buildApp(app, config);
 
   const assembly = app.synth();
   functions = bundledFunctionsOf(assembly, pipelineStack);
   edgeFunctions = bundledFunctionsOf(assembly, edgeStack);
+  allFunctions = [built.data, built.pipeline, built.controlPlane, built.edge]
+    .filter((stack) => stack !== undefined)
+    .flatMap((stack) => bundledFunctionsOf(assembly, stack.stackName));
 });
 
 /** The house functions of one stack, with their bundle directories from its asset manifest. */
@@ -121,6 +132,41 @@ function sha256(path: string | URL): string {
   return createHash('sha256').update(readFileSync(path)).digest('hex');
 }
 
+/** The files esbuild read to make a bundle, relative to the repository root. */
+function inputsOf(fn: BundledFunction): string[] {
+  const meta = JSON.parse(readFileSync(join(fn.assetDir, 'index.meta.json'), 'utf8')) as {
+    inputs: Record<string, unknown>;
+  };
+  return Object.keys(meta.inputs);
+}
+
+describe('what every Lambda bundle is made of', () => {
+  it('bundles every declared function the aws target runs, with its esbuild metafile', () => {
+    const ids = allFunctions.map((f) => f.functionId);
+
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids.length).toBeGreaterThan(40);
+    for (const fn of allFunctions) expect(inputsOf(fn).length, fn.functionId).toBeGreaterThan(0);
+  });
+
+  it('takes no input from local/, test/ or bench/ (the local platform injects its stand-ins)', () => {
+    const offenders = allFunctions.flatMap((fn) =>
+      inputsOf(fn)
+        .filter((input) => /^(local|test|bench)\//.test(input.replace(/^(\.\.\/)+/, '')))
+        .map((input) => `${fn.functionId}: ${input}`),
+    );
+
+    expect(offenders).toEqual([]);
+  });
+
+  it('reads its own entry', () => {
+    for (const fn of allFunctions) {
+      const inputs = inputsOf(fn);
+      expect(inputs, fn.functionId).toContain(FUNCTIONS[fn.functionId as keyof typeof FUNCTIONS].entry);
+    }
+  });
+});
+
 describe('Lambda bundles of the media pipeline', () => {
   it('bundles every pipeline function, each into its own asset', () => {
     expect(functions.map((f) => f.functionId).sort()).toEqual([...PIPELINE_FUNCTIONS]);
@@ -135,8 +181,11 @@ describe('Lambda bundles of the media pipeline', () => {
 
       const files = readdirSync(fn.assetDir).sort();
 
+      // index.meta.json only because this synth asks for it (`showrunner:bundle-metafile`).
       const expected =
-        id === 'validateSource' ? [WASM_FILE, 'index.mjs', 'index.mjs.map'] : ['index.mjs', 'index.mjs.map'];
+        id === 'validateSource'
+          ? [WASM_FILE, 'index.meta.json', 'index.mjs', 'index.mjs.map']
+          : ['index.meta.json', 'index.mjs', 'index.mjs.map'];
       expect(files).toEqual(expected);
       expect(fn.handler).toBe('index.handler');
       expect(fn.runtime).toBe('nodejs24.x');
@@ -203,9 +252,8 @@ describe('the Lambda bundle of a function that writes the edge KeyValueStore', (
     return fn;
   };
 
-  it('carries the AWS SDK with the pure-JS SigV4A signer, one copy shared by client and signer', () => {
+  it('carries the KeyValueStore client with the pure-JS SigV4A signer, one copy shared by both', () => {
     const packages = packagesIn(readSourceMap(provisioner()));
-    const code = readFileSync(join(provisioner().assetDir, 'index.mjs'), 'utf8');
 
     expect(packages).toEqual(
       expect.arrayContaining([
@@ -216,10 +264,22 @@ describe('the Lambda bundle of a function that writes the edge KeyValueStore', (
       ]),
     );
     expect(packages).not.toContain('aws-crt');
-    expect(code).not.toMatch(/from\s*["']@aws-sdk\//);
+    const cores = readSourceMap(provisioner()).sources.filter((s) =>
+      s.endsWith('@aws-sdk/core/package.json'),
+    );
+    expect(cores.length).toBeLessThanOrEqual(1);
   });
 
-  it('loads as an ES module that exports handler, without the runtime SDK', async () => {
+  it('leaves every other SDK client to the runtime (Secrets Manager here)', () => {
+    const packages = packagesIn(readSourceMap(provisioner()));
+    const code = readFileSync(join(provisioner().assetDir, 'index.mjs'), 'utf8');
+
+    expect(packages).not.toContain('@aws-sdk/client-secrets-manager');
+    expect(code).toMatch(/from\s*["']@aws-sdk\/client-secrets-manager["']/);
+    expect(code).not.toMatch(/from\s*["']@aws-sdk\/client-cloudfront-keyvaluestore["']/);
+  });
+
+  it('loads as an ES module that exports handler', async () => {
     process.env.SHOWRUNNER_EDGE_KVS_ARN = 'arn:aws:cloudfront::123456789012:key-value-store/test';
     process.env.SHOWRUNNER_EDGE_KEY_SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:edge';
 

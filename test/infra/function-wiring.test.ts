@@ -67,7 +67,7 @@ const KVS_WRITE = [
 function expectedOf(functionId: FunctionId, target: TargetName) {
   const declaration: FunctionDeclaration = FUNCTIONS[functionId];
   const config = loadConfig(target);
-  const env = new Set<string>(['NODE_OPTIONS', 'POWERTOOLS_SERVICE_NAME']);
+  const env = new Set<string>(['POWERTOOLS_SERVICE_NAME']);
   const grants = new Set<string>([
     'logs:CreateLogStream own-log-group',
     'logs:PutLogEvents own-log-group',

@@ -2,7 +2,7 @@
  * Pure rules about titles: who may see one (regional windows, maturity), how they are keyed for
  * listing and episode order, and how they look to viewers, admins and other services.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   type AdminTitle,
   type AvailabilityWindow,

@@ -1,5 +1,5 @@
 /** catalog: movies, series → seasons → episodes, with regional availability windows. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { assetSchema } from '../media.ts';
 import { countrySchema, cursorSchema, idSchema, limitSchema, maturitySchema } from './common.ts';
 

@@ -1,5 +1,5 @@
 /** Shapes every service shares: ids, countries, maturity levels, pages and the error body. */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Opaque ids the services mint (UUIDs, or readable slugs for seeded data). */
 export const idSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'not an id');

@@ -1,5 +1,5 @@
 /** history: heartbeats, resume positions, continue-watching. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { cursorSchema, limitSchema } from './common.ts';
 
 /** A title counts as finished from this share of its duration on. */

@@ -1,5 +1,5 @@
 /** identity: sign-up, login, refresh, me. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { countrySchema } from './common.ts';
 
 export const emailSchema = z

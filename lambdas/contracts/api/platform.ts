@@ -1,5 +1,5 @@
 /** platform: liveness and the API's own description. */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const healthSchema = z.object({
   status: z.literal('ok'),

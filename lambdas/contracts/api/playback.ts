@@ -1,5 +1,5 @@
 /** playback: sessions, the per-session master playlist and the steering manifest. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { idSchema, profileIdSchema, titleIdSchema } from './common.ts';
 
 /** An RFC 6381 codec string or its prefix: `avc1`, `avc1.640028`, `mp4a.40.2`, `hvc1`. */

@@ -1,5 +1,5 @@
 /** profiles: up to five per account, each with a maturity level. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { maturitySchema } from './common.ts';
 
 export const MAX_PROFILES_PER_ACCOUNT = 5;

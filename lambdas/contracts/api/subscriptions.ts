@@ -1,5 +1,5 @@
 /** subscriptions: plans, status, renewal. */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const PLAN_IDS = ['basic', 'standard', 'premium'] as const;
 export const planIdSchema = z.enum(PLAN_IDS);

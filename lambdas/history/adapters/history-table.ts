@@ -10,7 +10,7 @@
  */
 import { type AttributeValue, ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { TABLES } from '#contracts/tables.ts';
 import { documentClient } from '#shared/aws.ts';
 import type { HistoryRecord, HistoryStore } from '../domain/ports.ts';

@@ -4,7 +4,7 @@
  * recent entry, newest first.
  */
 
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { maturityAllows } from '#contracts/api/common.ts';
 import type { continueWatchingSchema } from '#contracts/api/history.ts';
 import type { TitleFacts } from '#contracts/internal.ts';

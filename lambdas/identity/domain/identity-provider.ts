@@ -3,7 +3,7 @@
  * tokens signed with RS256 and published as a JWKS) on the embedded platform and LocalStack.
  * Handlers and the authorizer depend on this interface only.
  */
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { jwksSchema, TokensResponse } from '#contracts/api/identity.ts';
 
 /** A JSON Web Key Set (RFC 7517). */

@@ -5,7 +5,7 @@
  * path, query and body schemas, the success answer with its content type, and every error the
  * route declares plus those its kind may answer (the handler chain's own: `routeHandler`).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { errorBodySchema } from '#contracts/api/common.ts';
 import { type ErrorStatus, pathParameterNames, type RouteDeclaration } from '#contracts/routes.ts';
 

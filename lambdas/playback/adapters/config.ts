@@ -16,7 +16,7 @@
 import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
 import { getParameter } from '@aws-lambda-powertools/parameters/ssm';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ENV, type EnvName } from '#contracts/env.ts';
 import { optionalEnv, requireEnv } from '#shared/env.ts';
 import { ServiceUnavailableError } from '#shared/errors.ts';

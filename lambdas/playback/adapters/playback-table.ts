@@ -12,7 +12,7 @@
  */
 import { TransactionCanceledException, TransactionConflictException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { documentClient } from '#shared/aws.ts';
 import { type RetryPolicy, withRetry } from '#shared/retry.ts';
 import type { PlaybackSession, SessionStore } from '../domain/ports.ts';

@@ -6,7 +6,7 @@
  */
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { RouteShape } from '#contracts/routes.ts';
 import { BadRequestError } from '../errors.ts';
 import { routeInput } from './route-input.ts';

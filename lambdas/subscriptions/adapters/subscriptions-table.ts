@@ -5,7 +5,7 @@
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { planIdSchema, SUBSCRIPTION_STATUSES } from '#contracts/api/subscriptions.ts';
 import { TABLES } from '#contracts/tables.ts';
 import { documentClient } from '#shared/aws.ts';

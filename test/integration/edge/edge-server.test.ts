@@ -366,6 +366,19 @@ describe('local edge', () => {
       expect(await response.json()).toEqual({ filled: 1, bytes: 2000, alreadyCached: 0, failed: [] });
       expect(edge.stats.cachedObjects).toBe(1);
     });
+
+    it('answers a POST /_edge/warm it cannot read with 400, and keeps serving', async () => {
+      const edge = await edgeNamed('edge-a');
+
+      for (const body of ['{"uris": [', 'null', '"text"', '{"uris": [1, 2]}', '{"uris": ["no-slash"]}']) {
+        const response = await fetch(`${edge.url}/_edge/warm`, { method: 'POST', body });
+        expect(response.status, body).toBe(400);
+        expect((await response.json()) as unknown, body).toMatchObject({
+          error: { code: 'INVALID_REQUEST' },
+        });
+      }
+      expect((await fetch(`${edge.url}/_edge/health`)).status).toBe(200);
+    });
   });
 
   describe('two edges', () => {
