@@ -59,6 +59,7 @@ import { bundleBaseline, type HouseFunction, synthesizeBundles } from './lambda/
 import { lambdaEnvironment, templateResolver } from './lambda/environment.ts';
 import { benchEvent, cognitoAccessToken, IDS, type RouteInfo } from './lambda/events.ts';
 import { attributeProfile, type ProfileShare } from './lambda/profile.ts';
+import { positiveIntEnv } from './support/env.ts';
 
 const TARGET_RATIO = 1.5;
 const TARGET_MAX_BUNDLE_KB = 500;
@@ -104,15 +105,6 @@ const say = (message: string): void => {
 };
 const round1 = (n: number): number => Math.round(n * 10) / 10;
 const round2 = (n: number): number => Math.round(n * 100) / 100;
-
-function positiveIntEnv(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value <= 0)
-    throw new Error(`${name} must be a positive integer, not "${raw}".`);
-  return value;
-}
 
 function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);

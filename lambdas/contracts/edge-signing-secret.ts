@@ -14,8 +14,8 @@
  * 33 bytes (44 × 6 = 264 bits): what `Buffer.from(secret, 'base64')` decodes in
  * `edge/verify-token.js` and `signEdgeToken`, with about 262 bits of entropy (62 symbols).
  */
-import * as z from 'zod';
 import { EDGE_ID_PATTERN } from './edge.ts';
+import * as z from './zod.ts';
 
 /** Key id of the key the secret is created with. */
 export const EDGE_INITIAL_KEY_ID = 'k1';
@@ -41,22 +41,28 @@ export function isSigningSecret(text: string, minBytes = EDGE_SECRET_MIN_BYTES):
 }
 
 const signingKeySchema = z.object({
-  kid: z.string().regex(EDGE_ID_PATTERN, 'a key id is 1 to 64 letters, digits, "-" or "_"'),
+  kid: z.string().check(z.regex(EDGE_ID_PATTERN, 'a key id is 1 to 64 letters, digits, "-" or "_"')),
   secret: z
     .string()
-    .refine(
-      (text) => isSigningSecret(text),
-      `a secret is canonical base64 of at least ${EDGE_SECRET_MIN_BYTES} bytes`,
+    .check(
+      z.refine(
+        (text) => isSigningSecret(text),
+        `a secret is canonical base64 of at least ${EDGE_SECRET_MIN_BYTES} bytes`,
+      ),
     ),
 });
 
-export const edgeSigningSecretSchema = signingKeySchema
-  .extend({ previous: z.array(signingKeySchema).max(MAX_PREVIOUS_KEYS).optional() })
-  .refine(
-    (value) =>
-      new Set([value.kid, ...(value.previous ?? []).map((k) => k.kid)]).size ===
-      1 + (value.previous ?? []).length,
-    'key ids must be unique',
+export const edgeSigningSecretSchema = z
+  .extend(signingKeySchema, {
+    previous: z.optional(z.array(signingKeySchema).check(z.maxLength(MAX_PREVIOUS_KEYS))),
+  })
+  .check(
+    z.refine(
+      (value) =>
+        new Set([value.kid, ...(value.previous ?? []).map((k) => k.kid)]).size ===
+        1 + (value.previous ?? []).length,
+      'key ids must be unique',
+    ),
   );
 export type EdgeSigningSecret = z.infer<typeof edgeSigningSecretSchema>;
 

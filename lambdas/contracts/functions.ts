@@ -7,7 +7,6 @@
  * turns it into environment variables and least-privilege grants in every stack, so a handler's
  * needs and its rights sit side by side.
  */
-import type * as z from 'zod';
 import {
   catalogInternalRequestSchema,
   EVENTS,
@@ -17,6 +16,7 @@ import {
 } from './internal.ts';
 import { type BucketId, MEDIA_PREFIX, SIDECAR_PREFIX, SOURCE_PREFIX } from './storage.ts';
 import type { TableId } from './tables.ts';
+import type * as z from './zod.ts';
 
 /** `read`: GetItem, BatchGetItem, Query (table and its indexes). `write`: read plus Put/Update/Delete and transactions. */
 export type TableAccess = 'read' | 'write';
@@ -121,7 +121,7 @@ export interface FunctionDeclaration {
    * The event's schema (internal functions: the request other services send): the handler chain
    * validates it, so the implementation gets it typed. Routes declare theirs in `routes.ts`.
    */
-  readonly event?: z.ZodType;
+  readonly event?: z.core.$ZodType;
   /** A business metric counted once per successful invocation (CloudWatch EMF, `Count`). */
   readonly countAs?: string;
 }

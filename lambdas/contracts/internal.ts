@@ -3,10 +3,10 @@
  * internal function (Lambda `Invoke`, IAM-scoped to exactly that function) with one of these
  * requests. Invoke them with `invokeInternal` from `#shared/invoke.ts`.
  */
-import * as z from 'zod';
 import { titleAssetSchema, titleKindSchema } from './api/catalog.ts';
 import { countrySchema, idSchema, maturitySchema } from './api/common.ts';
 import { planIdSchema } from './api/subscriptions.ts';
+import * as z from './zod.ts';
 
 /** profilesInternal */
 export const profilesInternalRequestSchema = z.discriminatedUnion('op', [
@@ -15,7 +15,7 @@ export const profilesInternalRequestSchema = z.discriminatedUnion('op', [
 ]);
 export type ProfilesInternalRequest = z.infer<typeof profilesInternalRequestSchema>;
 export const profilesInternalResponseSchema = z.object({
-  profile: z.object({ profileId: z.string(), maturity: maturitySchema, name: z.string() }).nullable(),
+  profile: z.nullable(z.object({ profileId: z.string(), maturity: maturitySchema, name: z.string() })),
 });
 export type ProfilesInternalResponse = z.infer<typeof profilesInternalResponseSchema>;
 
@@ -25,10 +25,10 @@ export const titleFactsSchema = z.object({
   kind: titleKindSchema,
   name: z.string(),
   maturity: maturitySchema,
-  seriesId: z.string().optional(),
-  seasonNumber: z.number().optional(),
-  episodeNumber: z.number().optional(),
-  asset: titleAssetSchema.optional(),
+  seriesId: z.optional(z.string()),
+  seasonNumber: z.optional(z.number()),
+  episodeNumber: z.optional(z.number()),
+  asset: z.optional(titleAssetSchema),
 });
 export type TitleFacts = z.infer<typeof titleFactsSchema>;
 
@@ -37,16 +37,16 @@ export const catalogInternalRequestSchema = z.discriminatedUnion('op', [
   /** Titles visible in `country` now (and, with `maturity`, rated at or below it); others are left out. */
   z.object({
     op: z.literal('describeTitles'),
-    titleIds: z.array(idSchema).max(100),
+    titleIds: z.array(idSchema).check(z.maxLength(100)),
     country: countrySchema,
-    maturity: maturitySchema.optional(),
+    maturity: z.optional(maturitySchema),
   }),
   /** The episode after `titleId` in its series that is visible in `country`, if any. */
   z.object({
     op: z.literal('nextEpisode'),
     titleId: idSchema,
     country: countrySchema,
-    maturity: maturitySchema.optional(),
+    maturity: z.optional(maturitySchema),
   }),
   /** Any title, regardless of windows (admin flows: uploads). */
   z.object({ op: z.literal('getTitleForAdmin'), titleId: idSchema }),
@@ -64,10 +64,10 @@ export type SubscriptionsInternalRequest = z.infer<typeof subscriptionsInternalR
 export const entitlementSchema = z.object({
   /** `false` with a reason code when playback must be refused. */
   playable: z.boolean(),
-  reasonCode: z.enum(['NO_SUBSCRIPTION', 'PAYMENT_PAST_DUE', 'SUBSCRIPTION_CANCELED']).optional(),
-  plan: planIdSchema.optional(),
-  maxStreams: z.number().int(),
-  maxHeight: z.number().int(),
+  reasonCode: z.optional(z.enum(['NO_SUBSCRIPTION', 'PAYMENT_PAST_DUE', 'SUBSCRIPTION_CANCELED'])),
+  plan: z.optional(planIdSchema),
+  maxStreams: z.int(),
+  maxHeight: z.int(),
 });
 export type Entitlement = z.infer<typeof entitlementSchema>;
 
@@ -80,7 +80,7 @@ export const historyInternalRequestSchema = z.discriminatedUnion('op', [
   z.object({ op: z.literal('resumePosition'), accountId: idSchema, profileId: idSchema, titleId: idSchema }),
 ]);
 export type HistoryInternalRequest = z.infer<typeof historyInternalRequestSchema>;
-export const resumePositionSchema = z.object({ positionSec: z.number().nonnegative() });
+export const resumePositionSchema = z.object({ positionSec: z.number().check(z.nonnegative()) });
 export type ResumePosition = z.infer<typeof resumePositionSchema>;
 
 /** Domain events on the account's default EventBridge bus. */

@@ -1,6 +1,6 @@
 /** The encode job as the API shows it, and the requests that start one. */
-import * as z from 'zod';
 import { assetSchema, captionTrackSchema } from './media.ts';
+import * as z from './zod.ts';
 
 export const JOB_STATUSES = [
   'QUEUED',
@@ -25,8 +25,8 @@ export const STATUS_PROGRESS = {
   FAILED: 100,
 } as const satisfies Record<JobStatus, number>;
 
-export const jobIdSchema = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'not a job id');
-export const titleIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'not a title id');
+export const jobIdSchema = z.string().check(z.regex(/^[A-Za-z0-9_-]{8,64}$/, 'not a job id'));
+export const titleIdSchema = z.string().check(z.regex(/^[A-Za-z0-9_-]{1,64}$/, 'not a title id'));
 
 /** The stored job item (DynamoDB document). */
 export const jobRecordSchema = z.object({
@@ -36,15 +36,15 @@ export const jobRecordSchema = z.object({
   status: z.enum(JOB_STATUSES),
   progress: z.number(),
   createdAt: z.string(),
-  updatedAt: z.string().optional(),
-  fileName: z.string().optional(),
-  sourceBucket: z.string().optional(),
-  sourceKey: z.string().optional(),
-  sourceSizeBytes: z.number().optional(),
-  captions: z.array(captionTrackSchema).default([]),
-  reasonCode: z.string().optional(),
-  reason: z.string().optional(),
-  asset: assetSchema.optional(),
+  updatedAt: z.optional(z.string()),
+  fileName: z.optional(z.string()),
+  sourceBucket: z.optional(z.string()),
+  sourceKey: z.optional(z.string()),
+  sourceSizeBytes: z.optional(z.number()),
+  captions: z._default(z.array(captionTrackSchema), []),
+  reasonCode: z.optional(z.string()),
+  reason: z.optional(z.string()),
+  asset: z.optional(assetSchema),
 });
 export type JobRecord = z.infer<typeof jobRecordSchema>;
 
@@ -56,12 +56,12 @@ export const jobViewSchema = z.object({
   status: z.enum(JOB_STATUSES),
   progress: z.number(),
   createdAt: z.string(),
-  updatedAt: z.string().optional(),
-  reasonCode: z.string().optional(),
-  reason: z.string().optional(),
+  updatedAt: z.optional(z.string()),
+  reasonCode: z.optional(z.string()),
+  reason: z.optional(z.string()),
   /** Where the READY asset plays without a session (the local media origin); absent on AWS. */
-  manifestUrl: z.string().optional(),
-  asset: assetSchema.optional(),
+  manifestUrl: z.optional(z.string()),
+  asset: z.optional(assetSchema),
 });
 export type JobView = z.infer<typeof jobViewSchema>;
 
@@ -75,22 +75,23 @@ export const MULTIPART_THRESHOLD_BYTES = 64 * 1024 * 1024;
  * `POST /v1/admin/titles/{titleId}/uploads`: register a job for the title and get where to send
  * its bytes. The title must exist in the catalog; the READY job's asset is attached to it.
  */
-export const createUploadRequestSchema = z
-  .object({
-    fileName: z.string().trim().min(1).max(255),
-    // Zero is allowed: an empty source gets a job that ends REJECTED (SOURCE_EMPTY), like any bad source.
-    sizeBytes: z
-      .number()
-      .int()
-      .nonnegative()
-      .max(5 * 1024 ** 4),
-    contentType: z.string().max(100).optional(),
-    captions: z
-      .array(z.object({ lang: captionTrackSchema.shape.lang, fileName: z.string().max(255).optional() }))
-      .max(20)
-      .default([]),
-  })
-  .strict();
+export const createUploadRequestSchema = z.strictObject({
+  fileName: z.string().check(z.trim(), z.minLength(1), z.maxLength(255)),
+  // Zero is allowed: an empty source gets a job that ends REJECTED (SOURCE_EMPTY), like any bad source.
+  sizeBytes: z.int().check(z.nonnegative(), z.lte(5 * 1024 ** 4)),
+  contentType: z.optional(z.string().check(z.maxLength(100))),
+  captions: z._default(
+    z
+      .array(
+        z.object({
+          lang: captionTrackSchema.shape.lang,
+          fileName: z.optional(z.string().check(z.maxLength(255))),
+        }),
+      )
+      .check(z.maxLength(20)),
+    [],
+  ),
+});
 export type CreateUploadRequest = z.infer<typeof createUploadRequestSchema>;
 
 const presignedPutSchema = z.object({ url: z.string(), headers: z.record(z.string(), z.string()) });
@@ -100,30 +101,32 @@ export const createUploadResponseSchema = z.object({
   titleId: z.string(),
   /** A single `PUT`, or parts to `PUT` then `POST …/complete`. */
   upload: z.discriminatedUnion('kind', [
-    presignedPutSchema.extend({ kind: z.literal('single') }),
+    z.extend(presignedPutSchema, { kind: z.literal('single') }),
     z.object({
       kind: z.literal('multipart'),
       uploadId: z.string(),
-      partSizeBytes: z.number().int(),
-      parts: z.array(z.object({ partNumber: z.number().int(), url: z.string() })),
+      partSizeBytes: z.int(),
+      parts: z.array(z.object({ partNumber: z.int(), url: z.string() })),
     }),
   ]),
-  captions: z.array(presignedPutSchema.extend({ lang: z.string() })),
+  captions: z.array(z.extend(presignedPutSchema, { lang: z.string() })),
   expiresAt: z.string(),
 });
 export type CreateUploadResponse = z.infer<typeof createUploadResponseSchema>;
 export type PresignedPart = Extract<CreateUploadResponse['upload'], { kind: 'multipart' }>['parts'][number];
 
 /** `POST /v1/admin/uploads/{jobId}/complete` for a multipart upload. */
-export const completeUploadRequestSchema = z
-  .object({
-    uploadId: z.string().min(1).max(1024),
-    parts: z
-      .array(z.object({ partNumber: z.number().int().min(1).max(10_000), etag: z.string().min(1).max(200) }))
-      .min(1)
-      .max(10_000),
-  })
-  .strict();
+export const completeUploadRequestSchema = z.strictObject({
+  uploadId: z.string().check(z.minLength(1), z.maxLength(1024)),
+  parts: z
+    .array(
+      z.object({
+        partNumber: z.int().check(z.gte(1), z.lte(10_000)),
+        etag: z.string().check(z.minLength(1), z.maxLength(200)),
+      }),
+    )
+    .check(z.minLength(1), z.maxLength(10_000)),
+});
 export type CompleteUploadRequest = z.infer<typeof completeUploadRequestSchema>;
 
 export const completeUploadResponseSchema = z.object({ jobId: z.string(), status: z.literal('QUEUED') });

@@ -3,7 +3,7 @@
  * chose, and the asset a finished job publishes. Pure types and zod schemas only: `lib/` may
  * import this module.
  */
-import * as z from 'zod';
+import * as z from './zod.ts';
 
 /** Why a source was refused. Stable codes: clients and tests match on them. */
 export const REJECTION_CODES = [
@@ -24,30 +24,30 @@ export const videoStreamSchema = z.object({
   /** Codec as MediaInfo names it: 'AVC', 'HEVC', 'VP9', 'AV1', 'ProRes' … */
   codec: z.string(),
   /** Coded (storage) dimensions. */
-  width: z.number().int(),
-  height: z.number().int(),
+  width: z.int(),
+  height: z.int(),
   /** Dimensions as shown, after rotation metadata is applied. */
-  displayWidth: z.number().int(),
-  displayHeight: z.number().int(),
+  displayWidth: z.int(),
+  displayHeight: z.int(),
   rotation: z.union([z.literal(0), z.literal(90), z.literal(180), z.literal(270)]),
   frameRate: z.number(),
-  bitDepth: z.number().int(),
+  bitDepth: z.int(),
 });
 
 export const audioStreamSchema = z.object({
   codec: z.string(),
-  channels: z.number().int(),
-  sampleRate: z.number().int(),
+  channels: z.int(),
+  sampleRate: z.int(),
 });
 
 export const sourceProbeSchema = z.object({
   /** Container format as MediaInfo names it: 'MPEG-4', 'WebM', 'Matroska', 'QuickTime' … */
   container: z.string(),
   durationSec: z.number(),
-  sizeBytes: z.number().int(),
+  sizeBytes: z.int(),
   video: videoStreamSchema,
   /** `null` for a silent source: it is valid and gets a video-only ladder. */
-  audio: audioStreamSchema.nullable(),
+  audio: z.nullable(audioStreamSchema),
 });
 export type SourceProbe = z.infer<typeof sourceProbeSchema>;
 
@@ -65,33 +65,31 @@ export type ValidationResult = z.infer<typeof validationResultSchema>;
 export const rungSchema = z.object({
   /** Rendition name, also its folder/file modifier: '720p'. Named by the shorter side. */
   name: z.string(),
-  width: z.number().int(),
-  height: z.number().int(),
+  width: z.int(),
+  height: z.int(),
   /** Average video bitrate in bits per second. */
-  videoBitrate: z.number().int(),
+  videoBitrate: z.int(),
   /** Peak video bitrate (QVBR/VBV cap) in bits per second. */
-  maxBitrate: z.number().int(),
+  maxBitrate: z.int(),
   /** H.264 profile: 'MAIN' or 'HIGH' (MediaConvert's spelling). */
   profile: z.enum(['MAIN', 'HIGH']),
 });
 export type Rung = z.infer<typeof rungSchema>;
 
 export const ladderSchema = z.object({
-  rungs: z.array(rungSchema).min(1),
+  rungs: z.array(rungSchema).check(z.minLength(1)),
   /** Output frame rate as a fraction, e.g. 30000/1001. */
-  frameRate: z.object({ numerator: z.number().int(), denominator: z.number().int() }),
+  frameRate: z.object({ numerator: z.int(), denominator: z.int() }),
   /** Keyframe interval, seconds; segments are a whole number of GOPs. */
   gopSec: z.number(),
-  segmentSec: z.number().int(),
-  audio: z
-    .object({ bitrate: z.number().int(), channels: z.number().int(), sampleRate: z.number().int() })
-    .nullable(),
+  segmentSec: z.int(),
+  audio: z.nullable(z.object({ bitrate: z.int(), channels: z.int(), sampleRate: z.int() })),
 });
 export type Ladder = z.infer<typeof ladderSchema>;
 
 export const captionTrackSchema = z.object({
   /** BCP-47 language tag: 'en', 'pt-BR'. */
-  lang: z.string().regex(/^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$/),
+  lang: z.string().check(z.regex(/^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$/)),
   /** Object key of the WebVTT sidecar in the ingest bucket. */
   key: z.string(),
 });
@@ -107,9 +105,9 @@ export const assetSchema = z.object({
   renditions: z.array(
     z.object({
       name: z.string(),
-      width: z.number().int(),
-      height: z.number().int(),
-      bandwidth: z.number().int(),
+      width: z.int(),
+      height: z.int(),
+      bandwidth: z.int(),
       playlistKey: z.string(),
     }),
   ),

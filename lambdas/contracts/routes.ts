@@ -5,7 +5,6 @@
  * enumerate it. A route names its function, who may call it, the schemas of its path, query,
  * body and answer, and the errors it answers beyond those every route of its kind may.
  */
-import * as z from 'zod';
 import {
   adminTitleSchema,
   createTitleRequestSchema,
@@ -62,6 +61,7 @@ import {
   jobListSchema,
   jobViewSchema,
 } from './jobs.ts';
+import * as z from './zod.ts';
 
 /**
  * `none`: public. `user`: a valid access token (the authorizer runs). `admin`: a valid token of
@@ -75,7 +75,7 @@ export type ErrorStatus = 400 | 401 | 402 | 403 | 404 | 409 | 413 | 429 | 503;
 export interface RouteResponse {
   readonly status: number;
   /** The body's schema; `null`: no body (204). */
-  readonly schema: z.ZodType | null;
+  readonly schema: z.core.$ZodType | null;
   /** @default 'application/json; charset=utf-8' (a `string` body is sent as is otherwise) */
   readonly contentType?: string;
   /** Headers every answer of the route carries (caching, CORS). @default { 'cache-control': 'no-store' } */
@@ -92,11 +92,11 @@ export interface RouteDeclaration {
   /** One line for the OpenAPI document. */
   readonly summary: string;
   /** The path parameters: an object whose keys are exactly the path's `{placeholders}`. */
-  readonly params?: z.ZodType;
+  readonly params?: z.core.$ZodType;
   /** The query string (absent means `{}`). */
-  readonly query?: z.ZodType;
+  readonly query?: z.core.$ZodType;
   /** The JSON body; a route without one refuses a body. */
-  readonly body?: z.ZodType;
+  readonly body?: z.core.$ZodType;
   /**
    * The error code of a body whose first bad field is under one of these top-level fields.
    * @default 'INVALID_REQUEST' for every field
@@ -122,10 +122,10 @@ export interface RouteDeclaration {
 export type RouteShape = Omit<RouteDeclaration, 'function'>;
 
 const NO_BODY = { status: 204, schema: null } as const;
-const profileParams = z.object({ profileId: profileIdSchema }).strict();
-const titleParams = z.object({ titleId: titleIdSchema }).strict();
-const sessionParams = z.object({ sessionId: sessionIdSchema }).strict();
-const jobParams = z.object({ jobId: jobIdSchema }).strict();
+const profileParams = z.strictObject({ profileId: profileIdSchema });
+const titleParams = z.strictObject({ titleId: titleIdSchema });
+const sessionParams = z.strictObject({ sessionId: sessionIdSchema });
+const jobParams = z.strictObject({ jobId: jobIdSchema });
 /** Public, cacheable JSON. */
 const PUBLIC_5_MIN = { 'cache-control': 'public, max-age=300' } as const;
 /** Players on any origin (the web app, other hosts) fetch it without credentials. */
@@ -356,7 +356,7 @@ export const ROUTE_DECLARATIONS = {
     path: '/v1/profiles/{profileId}/history/{titleId}',
     auth: 'user',
     summary: 'Heartbeat: record a position',
-    params: profileParams.extend(titleParams.shape),
+    params: z.extend(profileParams, titleParams.shape),
     body: heartbeatRequestSchema,
     response: { status: 200, schema: historyEntrySchema },
     errors: {
@@ -379,7 +379,7 @@ export const ROUTE_DECLARATIONS = {
     path: '/v1/profiles/{profileId}/history/{titleId}',
     auth: 'user',
     summary: 'Forget a title',
-    params: profileParams.extend(titleParams.shape),
+    params: z.extend(profileParams, titleParams.shape),
     response: NO_BODY,
     errors: { 404: 'PROFILE_NOT_FOUND' },
   },

@@ -9,8 +9,8 @@
  * ```
  */
 import type { Context } from 'aws-lambda';
-import type * as z from 'zod';
 import { FUNCTIONS, type FunctionDeclaration, type FunctionId } from '#contracts/functions.ts';
+import * as z from '#contracts/zod.ts';
 import { baseChain } from './handler-chain.ts';
 import { typedErrors } from './middleware/typed-errors.ts';
 
@@ -23,7 +23,7 @@ export class InvalidEventError extends Error {
 }
 
 type DeclaredEvent<D> = D extends { readonly event: infer S }
-  ? S extends z.ZodType
+  ? S extends z.core.$ZodType
     ? z.output<S>
     : never
   : never;
@@ -44,7 +44,7 @@ export function functionHandler<K extends FunctionId, TEvent = unknown, TResult 
     .use({
       before: (request) => {
         if (!schema) return;
-        const parsed = schema.safeParse(request.event);
+        const parsed = z.safeParse(schema, request.event);
         if (!parsed.success) {
           const issue = parsed.error.issues[0];
           const where = issue && issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';

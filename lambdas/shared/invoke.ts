@@ -5,9 +5,9 @@
  * embedded platform's Lambda API.
  */
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import type * as z from 'zod';
 import { functionEnv } from '#contracts/env.ts';
 import type { FunctionId } from '#contracts/functions.ts';
+import * as z from '#contracts/zod.ts';
 import { CORRELATION_CLIENT_CONTEXT_KEY, currentCorrelationId } from './middleware/correlation.ts';
 import { traced } from './tracer.ts';
 
@@ -23,7 +23,7 @@ export class InternalCallError extends Error {
   }
 }
 
-export async function invokeInternal<S extends z.ZodType>(
+export async function invokeInternal<S extends z.core.$ZodType>(
   functionId: FunctionId,
   request: unknown,
   responseSchema: S,
@@ -43,7 +43,7 @@ export async function invokeInternal<S extends z.ZodType>(
   );
   const text = out.Payload ? new TextDecoder().decode(out.Payload) : 'null';
   if (out.FunctionError) throw new InternalCallError(functionId, `function error: ${text.slice(0, 500)}`);
-  const parsed = responseSchema.safeParse(JSON.parse(text));
+  const parsed = z.safeParse(responseSchema, JSON.parse(text));
   if (!parsed.success) throw new InternalCallError(functionId, `unexpected answer: ${parsed.error.message}`);
   return parsed.data;
 }

@@ -10,13 +10,13 @@
  * ```
  */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import type * as z from 'zod';
 import {
   MAX_BODY_BYTES,
   ROUTE_DECLARATIONS,
   type RoutedFunctionId,
   type RouteShape,
 } from '#contracts/routes.ts';
+import type * as z from '#contracts/zod.ts';
 import type { Caller } from './auth.ts';
 import { baseChain } from './handler-chain.ts';
 import { baseHeaders, JSON_CONTENT_TYPE, json } from './http.ts';
@@ -26,7 +26,7 @@ import { jsonBody } from './middleware/json-body.ts';
 import { routeInput } from './middleware/route-input.ts';
 import { validateRequest } from './middleware/validate.ts';
 
-type Parsed<S> = S extends z.ZodType ? z.output<S> : undefined;
+type Parsed<S> = S extends z.core.$ZodType ? z.output<S> : undefined;
 type Declared<R, K extends 'params' | 'query' | 'body'> = R extends { readonly [P in K]: infer S }
   ? Parsed<S>
   : undefined;
@@ -54,7 +54,7 @@ type Viewable<T> = T extends readonly (infer E)[]
     : T;
 
 /** What the implementation of route `R` answers: the declared response's body (nothing for 204). */
-export type RouteAnswer<R extends RouteShape> = R['response']['schema'] extends z.ZodType
+export type RouteAnswer<R extends RouteShape> = R['response']['schema'] extends z.core.$ZodType
   ? Viewable<z.input<R['response']['schema']>>
   : undefined;
 

@@ -21,13 +21,25 @@ export const BUNDLE_METAFILE_CONTEXT = 'showrunner:bundle-metafile';
 export const BUNDLED_SDK_CLIENTS = ['@aws-sdk/client-cloudfront-keyvaluestore', '@aws-sdk/signature-v4a'];
 
 /**
- * The SDK clients the project uses, all in the Lambda runtime: left to it even by functions that
- * bundle the KeyValueStore client, whose own core they do not need to share.
+ * Left to the Lambda runtime even by functions that bundle the KeyValueStore client: the other
+ * SDK clients the project uses (they need not share its core), and the credential providers the
+ * default chain imports only when the environment has no credentials, which on Lambda it always
+ * has (`@aws-sdk/credential-provider-node` loads them with `import()`).
  */
-const RUNTIME_SDK_CLIENTS = Object.keys(
-  (JSON.parse(readFileSync(`${REPO_ROOT}package.json`, 'utf8')) as { dependencies: Record<string, string> })
-    .dependencies,
-).filter((name) => /^@aws-sdk\/(client|lib)-/.test(name) && !BUNDLED_SDK_CLIENTS.includes(name));
+const RUNTIME_SDK_PACKAGES = [
+  ...Object.keys(
+    (JSON.parse(readFileSync(`${REPO_ROOT}package.json`, 'utf8')) as { dependencies: Record<string, string> })
+      .dependencies,
+  ).filter((name) => /^@aws-sdk\/(client|lib)-/.test(name) && !BUNDLED_SDK_CLIENTS.includes(name)),
+  '@aws-sdk/credential-provider-http',
+  '@aws-sdk/credential-provider-ini',
+  '@aws-sdk/credential-provider-login',
+  '@aws-sdk/credential-provider-process',
+  '@aws-sdk/credential-provider-sso',
+  '@aws-sdk/credential-provider-web-identity',
+  '@aws-sdk/nested-clients',
+  '@aws-sdk/token-providers',
+];
 
 export interface ServiceFunctionProps {
   /** Which declared function this is (`lambdas/contracts/functions.ts`). */
@@ -111,7 +123,7 @@ export class ServiceFunction extends NodejsFunction {
         banner:
           "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
         // The runtime's SDK; `awsSdk: 'bundled'` puts the KeyValueStore client and its signer in.
-        externalModules: bundlesAwsSdk ? RUNTIME_SDK_CLIENTS : ['@aws-sdk/*'],
+        externalModules: bundlesAwsSdk ? RUNTIME_SDK_PACKAGES : ['@aws-sdk/*'],
         ...(assetFiles.length > 0
           ? {
               commandHooks: {

@@ -7,9 +7,9 @@
  * Windows are given in days relative to the moment of seeding, so the catalog looks the same
  * whenever it is seeded.
  */
-import type { z } from 'zod';
 import type { CreateTitleRequest, createTitleRequestSchema } from '#contracts/api/catalog.ts';
 import type { Maturity } from '#contracts/api/common.ts';
+import type * as z from '#contracts/zod.ts';
 import type { TitleCard } from './clip.ts';
 
 /** A licensing window in days from the moment of seeding: `fromDays: -30` opened a month ago. */

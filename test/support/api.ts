@@ -11,6 +11,7 @@ import { expect } from 'vitest';
 import { errorBodySchema } from '../../lambdas/contracts/api/common.ts';
 import type { TokensResponse } from '../../lambdas/contracts/api/identity.ts';
 import { GATEWAY_ERRORS, ROUTES } from '../../lambdas/contracts/routes.ts';
+import * as z from '../../lambdas/contracts/zod.ts';
 import { errorsOf } from '../../lambdas/platform/domain/openapi.ts';
 import { DEFAULT_ADMIN } from '../../local/defaults.ts';
 import { type Platform, startPlatform } from '../../local/platform.ts';
@@ -101,7 +102,7 @@ function expectDeclaredAnswer(method: Method, path: string, status: number, body
   if (status === match.route.response.status) {
     const schema = match.route.response.schema;
     if (!schema) return;
-    const parsed = schema.safeParse(body);
+    const parsed = z.safeParse(schema, body);
     expect(parsed.success, `${where} with a body its declared schema refuses: ${parsed.error?.message}`).toBe(
       true,
     );

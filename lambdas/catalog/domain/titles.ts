@@ -2,7 +2,7 @@
  * Pure rules about titles: who may see one (regional windows, maturity), how they are keyed for
  * listing and episode order, and how they look to viewers, admins and other services.
  */
-import * as z from 'zod';
+
 import {
   type AdminTitle,
   type AvailabilityWindow,
@@ -15,6 +15,7 @@ import {
 } from '#contracts/api/catalog.ts';
 import { type Maturity, maturityAllows, maturitySchema } from '#contracts/api/common.ts';
 import type { TitleFacts } from '#contracts/internal.ts';
+import * as z from '#contracts/zod.ts';
 
 /** A title as the catalog stores it (index attributes aside). */
 export const titleRecordSchema = z.object({
@@ -25,14 +26,14 @@ export const titleRecordSchema = z.object({
   genres: z.array(z.string()),
   cast: z.array(z.string()),
   maturity: maturitySchema,
-  releaseYear: z.number().optional(),
-  artwork: z.object({ poster: z.string().optional(), backdrop: z.string().optional() }),
+  releaseYear: z.optional(z.number()),
+  artwork: z.object({ poster: z.optional(z.string()), backdrop: z.optional(z.string()) }),
   availability: z.array(availabilityWindowSchema),
   /** Episodes only: the series, season and number. */
-  seriesId: z.string().optional(),
-  seasonNumber: z.number().int().optional(),
-  episodeNumber: z.number().int().optional(),
-  asset: titleAssetSchema.optional(),
+  seriesId: z.optional(z.string()),
+  seasonNumber: z.optional(z.int()),
+  episodeNumber: z.optional(z.int()),
+  asset: z.optional(titleAssetSchema),
   createdAt: z.string(),
   updatedAt: z.string(),
 });

@@ -1,13 +1,15 @@
 /** Shapes every service shares: ids, countries, maturity levels, pages and the error body. */
-import * as z from 'zod';
+import * as z from '../zod.ts';
 
 /** Opaque ids the services mint (UUIDs, or readable slugs for seeded data). */
-export const idSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'not an id');
-export const profileIdSchema = idSchema.describe('profile id');
-export const titleIdSchema = idSchema.describe('title id');
+export const idSchema = z.string().check(z.regex(/^[A-Za-z0-9_-]{1,64}$/, 'not an id'));
+export const profileIdSchema = idSchema.check(z.describe('profile id'));
+export const titleIdSchema = idSchema.check(z.describe('title id'));
 
 /** ISO 3166-1 alpha-2, upper case: `US`, `BR`. */
-export const countrySchema = z.string().regex(/^[A-Z]{2}$/, 'not an ISO 3166-1 alpha-2 country code');
+export const countrySchema = z
+  .string()
+  .check(z.regex(/^[A-Z]{2}$/, 'not an ISO 3166-1 alpha-2 country code'));
 
 /**
  * Maturity of a profile and rating of a title, on one scale: a profile sees titles rated at or
@@ -26,12 +28,12 @@ export function maturityAllows(profile: Maturity, rating: Maturity): boolean {
 export const instantSchema = z.iso.datetime({ offset: true });
 
 /** Opaque pagination cursor (base64url of the last key seen). */
-export const cursorSchema = z.string().regex(/^[A-Za-z0-9_-]{1,2048}$/, 'not a cursor');
-export const limitSchema = z.coerce.number().int().min(1).max(100);
+export const cursorSchema = z.string().check(z.regex(/^[A-Za-z0-9_-]{1,2048}$/, 'not a cursor'));
+export const limitSchema = z.coerce.number().check(z.int(), z.gte(1), z.lte(100));
 
 export const errorBodySchema = z.object({
   error: z.object({ code: z.string(), message: z.string() }),
 });
 export type ErrorBody = z.infer<typeof errorBodySchema>;
 
-export const emptySchema = z.object({}).strict();
+export const emptySchema = z.strictObject({});

@@ -1,27 +1,18 @@
 /** history: heartbeats, resume positions, continue-watching. */
-import * as z from 'zod';
+import * as z from '../zod.ts';
 import { cursorSchema, limitSchema } from './common.ts';
 
 /** A title counts as finished from this share of its duration on. */
 export const FINISHED_RATIO = 0.95;
 
 export const heartbeatRequestSchema = z
-  .object({
-    positionSec: z
-      .number()
-      .finite()
-      .nonnegative()
-      .max(7 * 24 * 3600),
-    durationSec: z
-      .number()
-      .finite()
-      .positive()
-      .max(7 * 24 * 3600),
+  .strictObject({
+    positionSec: z.number().check(z.nonnegative(), z.lte(7 * 24 * 3600)),
+    durationSec: z.number().check(z.positive(), z.lte(7 * 24 * 3600)),
     /** When the player took the position (ms since epoch or ISO instant); orders heartbeats. */
-    clientTs: z.union([z.number().int().nonnegative(), z.iso.datetime({ offset: true })]),
+    clientTs: z.union([z.int().check(z.nonnegative()), z.iso.datetime({ offset: true })]),
   })
-  .strict()
-  .refine((h) => h.positionSec <= h.durationSec + 1, 'positionSec is beyond durationSec');
+  .check(z.refine((h) => h.positionSec <= h.durationSec + 1, 'positionSec is beyond durationSec'));
 export type HeartbeatRequest = z.infer<typeof heartbeatRequestSchema>;
 
 export const historyEntrySchema = z.object({
@@ -33,18 +24,19 @@ export const historyEntrySchema = z.object({
   /** Client time of the stored position (ms since epoch). */
   clientTs: z.number(),
   finished: z.boolean(),
-  name: z.string().optional(),
+  name: z.optional(z.string()),
 });
 export type HistoryEntry = z.infer<typeof historyEntrySchema>;
 
-export const historyQuerySchema = z
-  .object({ cursor: cursorSchema.optional(), limit: limitSchema.default(20) })
-  .strict();
+export const historyQuerySchema = z.strictObject({
+  cursor: z.optional(cursorSchema),
+  limit: z._default(limitSchema, 20),
+});
 export const historyPageSchema = z.object({
   items: z.array(historyEntrySchema),
-  nextCursor: z.string().optional(),
+  nextCursor: z.optional(z.string()),
 });
 /** Continue-watching: started, unfinished titles, and the next episode after a finished one. */
 export const continueWatchingSchema = z.object({
-  items: z.array(historyEntrySchema.extend({ reason: z.enum(['resume', 'next-episode']) })),
+  items: z.array(z.extend(historyEntrySchema, { reason: z.enum(['resume', 'next-episode']) })),
 });

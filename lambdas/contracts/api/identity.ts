@@ -1,35 +1,40 @@
 /** identity: sign-up, login, refresh, me. */
-import * as z from 'zod';
+import * as z from '../zod.ts';
 import { countrySchema } from './common.ts';
 
-export const emailSchema = z
-  .email()
-  .max(254)
-  .transform((e) => e.toLowerCase());
+export const emailSchema = z.pipe(
+  z.email().check(z.maxLength(254)),
+  z.transform((e: string) => e.toLowerCase()),
+);
 /** Length is what matters; 8 is NIST SP 800-63B's floor, 128 bounds the KDF's input. */
-export const passwordSchema = z.string().min(8).max(128);
+export const passwordSchema = z.string().check(z.minLength(8), z.maxLength(128));
 
-export const signupRequestSchema = z
-  .object({ email: emailSchema, password: passwordSchema, country: countrySchema.optional() })
-  .strict();
+export const signupRequestSchema = z.strictObject({
+  email: emailSchema,
+  password: passwordSchema,
+  country: z.optional(countrySchema),
+});
 export type SignupRequest = z.infer<typeof signupRequestSchema>;
 export const signupResponseSchema = z.object({ accountId: z.string() });
 
-export const loginRequestSchema = z
-  .object({ email: emailSchema, password: z.string().min(1).max(128) })
-  .strict();
+export const loginRequestSchema = z.strictObject({
+  email: emailSchema,
+  password: z.string().check(z.minLength(1), z.maxLength(128)),
+});
 export type LoginRequest = z.infer<typeof loginRequestSchema>;
 
 export const tokensResponseSchema = z.object({
   accessToken: z.string(),
   refreshToken: z.string(),
   /** Seconds until the access token expires. */
-  expiresIn: z.number().int(),
+  expiresIn: z.int(),
   tokenType: z.literal('Bearer'),
 });
 export type TokensResponse = z.infer<typeof tokensResponseSchema>;
 
-export const refreshRequestSchema = z.object({ refreshToken: z.string().min(1).max(4096) }).strict();
+export const refreshRequestSchema = z.strictObject({
+  refreshToken: z.string().check(z.minLength(1), z.maxLength(4096)),
+});
 
 export const meResponseSchema = z.object({
   accountId: z.string(),
@@ -41,7 +46,7 @@ export type MeResponse = z.infer<typeof meResponseSchema>;
 
 /** `GET /v1/auth/jwks.json`: a JSON Web Key Set (RFC 7517) of the token issuer's public keys. */
 export const jwksSchema = z.object({
-  keys: z.array(z.looseObject({ kty: z.string(), kid: z.string().optional(), alg: z.string().optional() })),
+  keys: z.array(z.looseObject({ kty: z.string(), kid: z.optional(z.string()), alg: z.optional(z.string()) })),
 });
 
 /** Country of accounts that signed up without one. */

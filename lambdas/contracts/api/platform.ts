@@ -1,5 +1,5 @@
 /** platform: liveness and the API's own description. */
-import * as z from 'zod';
+import * as z from '../zod.ts';
 
 export const healthSchema = z.object({
   status: z.literal('ok'),

@@ -1,26 +1,27 @@
 /** profiles: up to five per account, each with a maturity level. */
-import * as z from 'zod';
+import * as z from '../zod.ts';
 import { maturitySchema } from './common.ts';
 
 export const MAX_PROFILES_PER_ACCOUNT = 5;
 
-const nameSchema = z.string().trim().min(1).max(50);
+const nameSchema = z.string().check(z.trim(), z.minLength(1), z.maxLength(50));
 /** BCP 47 language tag, e.g. `en`, `pt-BR`. */
-export const languageSchema = z.string().regex(/^[a-z]{2,3}(-[A-Z]{2})?$/, 'not a language tag');
+export const languageSchema = z.string().check(z.regex(/^[a-z]{2,3}(-[A-Z]{2})?$/, 'not a language tag'));
 
-export const createProfileRequestSchema = z
-  .object({ name: nameSchema, maturity: maturitySchema, language: languageSchema.optional() })
-  .strict();
+export const createProfileRequestSchema = z.strictObject({
+  name: nameSchema,
+  maturity: maturitySchema,
+  language: z.optional(languageSchema),
+});
 export type CreateProfileRequest = z.infer<typeof createProfileRequestSchema>;
 
 export const updateProfileRequestSchema = z
-  .object({
-    name: nameSchema.optional(),
-    maturity: maturitySchema.optional(),
-    language: languageSchema.optional(),
+  .strictObject({
+    name: z.optional(nameSchema),
+    maturity: z.optional(maturitySchema),
+    language: z.optional(languageSchema),
   })
-  .strict()
-  .refine((v) => Object.keys(v).length > 0, 'give at least one of name, maturity, language');
+  .check(z.refine((v) => Object.keys(v).length > 0, 'give at least one of name, maturity, language'));
 export type UpdateProfileRequest = z.infer<typeof updateProfileRequestSchema>;
 
 export const profileSchema = z.object({

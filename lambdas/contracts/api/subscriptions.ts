@@ -1,5 +1,5 @@
 /** subscriptions: plans, status, renewal. */
-import * as z from 'zod';
+import * as z from '../zod.ts';
 
 export const PLAN_IDS = ['basic', 'standard', 'premium'] as const;
 export const planIdSchema = z.enum(PLAN_IDS);
@@ -19,37 +19,36 @@ export const DEFAULT_GRACE_PERIOD_DAYS = 7;
 export const SUBSCRIPTION_STATUSES = ['ACTIVE', 'PAST_DUE', 'CANCELED'] as const;
 export type SubscriptionStatus = (typeof SUBSCRIPTION_STATUSES)[number];
 
-export const cardSchema = z
-  .object({
-    number: z
-      .string()
-      .transform((n) => n.replace(/[\s-]/g, ''))
-      .pipe(z.string().regex(/^\d{12,19}$/, 'not a card number')),
-    expMonth: z.number().int().min(1).max(12).optional(),
-    expYear: z.number().int().min(2000).max(2100).optional(),
-    cvc: z
-      .string()
-      .regex(/^\d{3,4}$/)
-      .optional(),
-  })
-  .strict();
+export const cardSchema = z.strictObject({
+  number: z.pipe(
+    z.pipe(
+      z.string(),
+      z.transform((n: string) => n.replace(/[\s-]/g, '')),
+    ),
+    z.string().check(z.regex(/^\d{12,19}$/, 'not a card number')),
+  ),
+  expMonth: z.optional(z.int().check(z.gte(1), z.lte(12))),
+  expYear: z.optional(z.int().check(z.gte(2000), z.lte(2100))),
+  cvc: z.optional(z.string().check(z.regex(/^\d{3,4}$/))),
+});
 export type Card = z.infer<typeof cardSchema>;
 
 /** `PUT /v1/subscription`: start, change or resume a plan. A card is needed unless one is on file. */
-export const putSubscriptionRequestSchema = z
-  .object({ plan: planIdSchema, card: cardSchema.optional() })
-  .strict();
+export const putSubscriptionRequestSchema = z.strictObject({
+  plan: planIdSchema,
+  card: z.optional(cardSchema),
+});
 export type PutSubscriptionRequest = z.infer<typeof putSubscriptionRequestSchema>;
 
 export const subscriptionSchema = z.object({
   plan: planIdSchema,
   status: z.enum(SUBSCRIPTION_STATUSES),
   renewsAt: z.string(),
-  maxStreams: z.number().int(),
-  maxHeight: z.number().int(),
+  maxStreams: z.int(),
+  maxHeight: z.int(),
   /** Last four digits of the card on file. */
-  cardLast4: z.string().optional(),
+  cardLast4: z.optional(z.string()),
   /** Set while PAST_DUE: playback is refused after this instant. */
-  graceUntil: z.string().optional(),
+  graceUntil: z.optional(z.string()),
 });
 export type Subscription = z.infer<typeof subscriptionSchema>;

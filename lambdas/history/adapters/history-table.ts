@@ -10,8 +10,8 @@
  */
 import { type AttributeValue, ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
 import { TABLES } from '#contracts/tables.ts';
+import * as z from '#contracts/zod.ts';
 import { documentClient } from '#shared/aws.ts';
 import type { HistoryRecord, HistoryStore } from '../domain/ports.ts';
 
@@ -25,10 +25,10 @@ const recordSchema = z.object({
   clientTs: z.number(),
   updatedAt: z.string(),
   finished: z.boolean(),
-  titleName: z.string().optional(),
-  seriesId: z.string().optional(),
-  seasonNumber: z.number().optional(),
-  episodeNumber: z.number().optional(),
+  titleName: z.optional(z.string()),
+  seriesId: z.optional(z.string()),
+  seasonNumber: z.optional(z.number()),
+  episodeNumber: z.optional(z.number()),
 });
 
 /** The attributes a heartbeat writes (everything but the key). */

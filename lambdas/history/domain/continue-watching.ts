@@ -4,10 +4,10 @@
  * recent entry, newest first.
  */
 
-import type * as z from 'zod';
 import { maturityAllows } from '#contracts/api/common.ts';
 import type { continueWatchingSchema } from '#contracts/api/history.ts';
 import type { TitleFacts } from '#contracts/internal.ts';
+import type * as z from '#contracts/zod.ts';
 import {
   type HeartbeatPorts,
   profileKey,

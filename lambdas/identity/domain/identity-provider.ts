@@ -3,8 +3,8 @@
  * tokens signed with RS256 and published as a JWKS) on the embedded platform and LocalStack.
  * Handlers and the authorizer depend on this interface only.
  */
-import type * as z from 'zod';
 import type { jwksSchema, TokensResponse } from '#contracts/api/identity.ts';
+import type * as z from '#contracts/zod.ts';
 
 /** A JSON Web Key Set (RFC 7517). */
 export type JsonWebKeySet = z.infer<typeof jwksSchema>;

@@ -5,9 +5,9 @@
  * path, query and body schemas, the success answer with its content type, and every error the
  * route declares plus those its kind may answer (the handler chain's own: `routeHandler`).
  */
-import * as z from 'zod';
 import { errorBodySchema } from '#contracts/api/common.ts';
 import { type ErrorStatus, pathParameterNames, type RouteDeclaration } from '#contracts/routes.ts';
+import * as z from '#contracts/zod.ts';
 
 type JsonObject = Record<string, unknown>;
 
@@ -20,13 +20,13 @@ const CHAIN_ERRORS = {
   any: { 429: 'Throttled (THROTTLED)' },
 } as const satisfies Record<string, Partial<Record<ErrorStatus, string>>>;
 
-function schemaOf(schema: z.ZodType, io: 'input' | 'output'): JsonObject {
+function schemaOf(schema: z.core.$ZodType, io: 'input' | 'output'): JsonObject {
   const { $schema: _dialect, ...json } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as JsonObject;
   return json;
 }
 
 /** One parameter per property of an object schema (path or query). */
-function parametersOf(schema: z.ZodType, where: 'path' | 'query'): JsonObject[] {
+function parametersOf(schema: z.core.$ZodType, where: 'path' | 'query'): JsonObject[] {
   const json = schemaOf(schema, 'input') as { properties?: Record<string, JsonObject>; required?: string[] };
   return Object.entries(json.properties ?? {}).map(([name, property]) => ({
     name,

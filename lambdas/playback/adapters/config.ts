@@ -16,8 +16,8 @@
 import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
 import { getParameter } from '@aws-lambda-powertools/parameters/ssm';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import * as z from 'zod';
 import { ENV, type EnvName } from '#contracts/env.ts';
+import * as z from '#contracts/zod.ts';
 import { optionalEnv, requireEnv } from '#shared/env.ts';
 import { ServiceUnavailableError } from '#shared/errors.ts';
 import { PATHWAY_ID } from '../domain/master-playlist.ts';
@@ -33,15 +33,18 @@ export const EDGE_CONFIG_MAX_AGE_SEC = 300;
 
 const pathwaysSchema = z
   .array(
-    z
-      .object({
-        id: z.string().regex(PATHWAY_ID, 'a pathway id is letters, digits, ".", "-" or "_"'),
-        baseUrl: z.url({ protocol: /^https?$/ }).transform((url) => url.replace(/\/+$/, '')),
-      })
-      .strict(),
+    z.strictObject({
+      id: z.string().check(z.regex(PATHWAY_ID, 'a pathway id is letters, digits, ".", "-" or "_"')),
+      baseUrl: z.pipe(
+        z.url({ protocol: /^https?$/ }),
+        z.transform((url: string) => url.replace(/\/+$/, '')),
+      ),
+    }),
   )
-  .min(1)
-  .refine((list) => new Set(list.map((p) => p.id)).size === list.length, 'pathway ids must be unique');
+  .check(
+    z.minLength(1),
+    z.refine((list) => new Set(list.map((p) => p.id)).size === list.length, 'pathway ids must be unique'),
+  );
 
 /** The edge pathways in their configured order, resolved when needed (the source may be remote). */
 export type PathwaySource = () => Promise<readonly Pathway[]>;

@@ -12,7 +12,7 @@
  */
 import { TransactionCanceledException, TransactionConflictException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
+import * as z from '#contracts/zod.ts';
 import { documentClient } from '#shared/aws.ts';
 import { type RetryPolicy, withRetry } from '#shared/retry.ts';
 import type { PlaybackSession, SessionStore } from '../domain/ports.ts';
@@ -41,12 +41,12 @@ const sessionSchema = z.object({
   assetId: z.string(),
   manifestKey: z.string(),
   maxHeight: z.number(),
-  codecs: z.array(z.string()).optional(),
+  codecs: z.optional(z.array(z.string())),
   status: z.enum(['ACTIVE', 'ENDED']),
   startedAt: z.string(),
   expiresAtEpoch: z.number(),
   tokenExpiresAtEpoch: z.number(),
-  endedAt: z.string().optional(),
+  endedAt: z.optional(z.string()),
 });
 
 const streamsSchema = z.record(z.string(), z.number());

@@ -6,7 +6,7 @@
  * `KEEP_DAYS` after their day.
  */
 import { type DynamoDBDocumentClient, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
+import * as z from '#contracts/zod.ts';
 import { documentClient } from '#shared/aws.ts';
 import { logger } from '#shared/logger.ts';
 import type { Popularity, PopularTitle } from '../domain/ports.ts';

@@ -12,6 +12,7 @@ import { ConditionalCheckFailedException, TransactionCanceledException } from '@
 import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { profileSchema } from '#contracts/api/profiles.ts';
 import { TABLES } from '#contracts/tables.ts';
+import * as z from '#contracts/zod.ts';
 import { documentClient } from '#shared/aws.ts';
 import { type RetryPolicy, withRetry } from '#shared/retry.ts';
 import type { CreateOutcome, ProfileRecord, ProfileStore } from '../domain/profiles.ts';
@@ -32,7 +33,7 @@ const TRANSACTION_CONFLICT_RETRY: RetryPolicy = {
 };
 
 const { partitionKey, sortKey } = TABLES.profiles;
-const recordSchema = profileSchema.extend({ accountId: profileSchema.shape.profileId });
+const recordSchema = z.extend(profileSchema, { accountId: profileSchema.shape.profileId });
 
 export function dynamoProfileStore(tableName: string): ProfileStore {
   const db = documentClient();

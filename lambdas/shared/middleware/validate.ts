@@ -6,8 +6,8 @@
  */
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import type * as z from 'zod';
 import type { RouteShape } from '#contracts/routes.ts';
+import * as z from '#contracts/zod.ts';
 import { BadRequestError } from '../errors.ts';
 import { routeInput } from './route-input.ts';
 
@@ -37,12 +37,12 @@ export function validateRequest(
 }
 
 /** The parsed value, or a 400 naming the first bad field; `codeFor` gets its top-level name. */
-function check<S extends z.ZodType>(
+function check<S extends z.core.$ZodType>(
   schema: S,
   value: unknown,
   codeFor: (field: string | undefined) => string,
 ): z.output<S> {
-  const result = schema.safeParse(value);
+  const result = z.safeParse(schema, value);
   if (result.success) return result.data;
   const issue = result.error.issues[0];
   const path = issue?.path ?? [];

@@ -5,9 +5,9 @@
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
 import { planIdSchema, SUBSCRIPTION_STATUSES } from '#contracts/api/subscriptions.ts';
 import { TABLES } from '#contracts/tables.ts';
+import * as z from '#contracts/zod.ts';
 import { documentClient } from '#shared/aws.ts';
 import type { SubscriptionRecord, SubscriptionRepository } from '../domain/subscription.ts';
 
@@ -23,16 +23,16 @@ const subscriptionItemSchema = z.object({
   cardLast4: z.string(),
   cardBrand: z.string(),
   cardFingerprint: z.string(),
-  graceUntil: z.string().optional(),
-  renewalAttempts: z.number().int(),
-  lastAttemptAt: z.string().optional(),
-  lastDeclineCode: z.string().optional(),
-  claimId: z.string().optional(),
-  claimUntil: z.string().optional(),
+  graceUntil: z.optional(z.string()),
+  renewalAttempts: z.int(),
+  lastAttemptAt: z.optional(z.string()),
+  lastDeclineCode: z.optional(z.string()),
+  claimId: z.optional(z.string()),
+  claimUntil: z.optional(z.string()),
   createdAt: z.string(),
   updatedAt: z.string(),
-  version: z.number().int().positive(),
-}) satisfies z.ZodType<SubscriptionRecord>;
+  version: z.int().check(z.positive()),
+}) satisfies z.ZodMiniType<SubscriptionRecord>;
 
 export interface SubscriptionsTableOptions {
   /** Items per page of the due query. @default 100 */

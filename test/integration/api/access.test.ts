@@ -7,7 +7,6 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { z } from 'zod';
 import { ENV, tableEnv } from '../../../lambdas/contracts/env.ts';
 import {
   GATEWAY_ERRORS,
@@ -15,6 +14,7 @@ import {
   ROUTES,
   type RouteDeclaration,
 } from '../../../lambdas/contracts/routes.ts';
+import * as z from '../../../lambdas/contracts/zod.ts';
 import {
   localIdentityProvider,
   TOKEN_AUDIENCE,
@@ -115,8 +115,12 @@ function pathFor(route: RouteDeclaration, overrides: Record<string, string> = {}
   return fillPath(route.path, { ...values, profileId: memberProfileId, titleId, ...overrides });
 }
 
-const hasField = (schema: z.ZodType | undefined, field: string) =>
-  schema instanceof z.ZodObject && field in schema.shape;
+/**
+ * Whether an object schema has `field`. Our schemas are `zod/mini` objects, which classic zod's
+ * `instanceof z.ZodObject` does not recognize: core's `$ZodObject` matches any zod object.
+ */
+const hasField = (schema: z.core.$ZodType | undefined, field: string) =>
+  schema instanceof z.core.$ZodObject && field in schema._zod.def.shape;
 
 const protectedRoutes = routes.filter((r) => r.auth !== 'none');
 const adminRoutes = routes.filter((r) => r.auth === 'admin');
@@ -402,15 +406,18 @@ describe('malformed input', () => {
     },
   );
 
-  it.each(
-    withQuery
-      .filter((r) => r.query instanceof z.ZodObject && 'limit' in r.query.shape)
-      .map((r) => [name(r), r] as const),
-  )('answers a bad limit on %s with 400 INVALID_QUERY', async (_, route) => {
-    for (const limit of ['abc', '0', '-1', '1.5', '101', '1e9']) {
-      expectError(await rightfulCaller(route).get(`${pathFor(route)}?limit=${limit}`), 400, 'INVALID_QUERY');
-    }
-  });
+  it.each(withQuery.filter((r) => hasField(r.query, 'limit')).map((r) => [name(r), r] as const))(
+    'answers a bad limit on %s with 400 INVALID_QUERY',
+    async (_, route) => {
+      for (const limit of ['abc', '0', '-1', '1.5', '101', '1e9']) {
+        expectError(
+          await rightfulCaller(route).get(`${pathFor(route)}?limit=${limit}`),
+          400,
+          'INVALID_QUERY',
+        );
+      }
+    },
+  );
 });
 
 /** A value of another JSON type than `value`'s. */

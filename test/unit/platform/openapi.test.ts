@@ -4,8 +4,8 @@
  */
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
 import { pathParameterNames, ROUTES, type RouteDeclaration } from '#contracts/routes.ts';
+import * as z from '#contracts/zod.ts';
 import { buildOpenApi } from '../../../lambdas/platform/domain/openapi.ts';
 
 interface Operation {
