@@ -7,29 +7,10 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { PipelineError } from '#shared/errors.ts';
 import { functionHandler, InvalidEventError } from '#shared/function-handler.ts';
 import { logger } from '#shared/logger.ts';
+import { jsonLinesOf } from '../../support/logs.ts';
 
 const context = (clientContext?: unknown): Context =>
   ({ awsRequestId: 'lambda-request-1', functionName: 'test', clientContext }) as Context;
-
-async function logsOf(run: () => Promise<unknown>): Promise<Record<string, unknown>[]> {
-  const lines: string[] = [];
-  const capture = (chunk: unknown) => {
-    lines.push(String(chunk));
-    return true;
-  };
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation(capture);
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation(capture);
-  try {
-    await run();
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-  return lines
-    .flatMap((l) => l.split('\n'))
-    .filter((l) => l.startsWith('{'))
-    .map((l) => JSON.parse(l) as Record<string, unknown>);
-}
 
 afterEach(() => {
   vi.restoreAllMocks();
@@ -65,7 +46,7 @@ describe('functionHandler', () => {
     });
     let thrown: unknown;
 
-    const logs = await logsOf(async () => {
+    const logs = await jsonLinesOf(async () => {
       thrown = await handler({}, context()).catch((error: unknown) => error);
     });
 
@@ -84,7 +65,7 @@ describe('functionHandler', () => {
       return { positionSec: 0 };
     });
 
-    const logs = await logsOf(() =>
+    const logs = await jsonLinesOf(() =>
       handler(
         { op: 'resumePosition', accountId: 'a1', profileId: 'p1', titleId: 't1' },
         context({ custom: { correlationId: 'api-request-9' } }),
@@ -100,7 +81,7 @@ describe('functionHandler', () => {
       return { updated: false };
     });
 
-    const logs = await logsOf(() =>
+    const logs = await jsonLinesOf(() =>
       handler({ id: 'evt-42', 'detail-type': 'MediaConvert Job State Change', detail: {} }, context()),
     );
 

@@ -9,6 +9,7 @@ import { MAX_BODY_BYTES } from '#contracts/routes.ts';
 import { ConflictError } from '#shared/errors.ts';
 import { logger } from '#shared/logger.ts';
 import { routeHandler } from '#shared/route-handler.ts';
+import { jsonLinesOf } from '../../support/logs.ts';
 
 const MEMBER = { accountId: 'acct-1', email: 'member@example.com', country: 'BR', isAdmin: 'false' };
 const ADMIN = { ...MEMBER, accountId: 'acct-admin', isAdmin: 'true' };
@@ -68,27 +69,6 @@ async function call(handler: Handler, request: Request) {
   const isJson = String(response.headers?.['content-type'] ?? '').startsWith('application/json');
   const body = response.body && isJson ? (JSON.parse(response.body) as Record<string, unknown>) : undefined;
   return { ...response, json: body, error: (body?.error as { code: string; message: string }) ?? undefined };
-}
-
-/** JSON log lines written (stdout and stderr: Powertools writes errors to stderr) while `run` ran. */
-async function logsOf(run: () => Promise<unknown>): Promise<Record<string, unknown>[]> {
-  const lines: string[] = [];
-  const capture = (chunk: unknown) => {
-    lines.push(String(chunk));
-    return true;
-  };
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation(capture);
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation(capture);
-  try {
-    await run();
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-  return lines
-    .flatMap((l) => l.split('\n'))
-    .filter((l) => l.startsWith('{'))
-    .map((l) => JSON.parse(l) as Record<string, unknown>);
 }
 
 let seen: unknown[];
@@ -277,7 +257,7 @@ describe('errors', () => {
     });
 
     let response: Awaited<ReturnType<typeof call>> | undefined;
-    const logs = await logsOf(async () => {
+    const logs = await jsonLinesOf(async () => {
       response = await call(handler, {});
     });
 
@@ -342,7 +322,7 @@ describe('the correlation id', () => {
   });
 
   it('is API Gateway’s request id, in every log line of the invocation', async () => {
-    const logs = await logsOf(() => call(getMe, {}));
+    const logs = await jsonLinesOf(() => call(getMe, {}));
 
     expect(logs.find((l) => l.message === 'inside')).toMatchObject({
       correlation_id: 'api-request-1',
@@ -352,7 +332,7 @@ describe('the correlation id', () => {
 
   it('is the caller’s X-Correlation-Id when it is a sane token, and is answered back', async () => {
     let response: Awaited<ReturnType<typeof call>> | undefined;
-    const logs = await logsOf(async () => {
+    const logs = await jsonLinesOf(async () => {
       response = await call(getMe, { headers: { 'X-Correlation-Id': 'web-7f3a' } });
     });
 
@@ -361,13 +341,13 @@ describe('the correlation id', () => {
   });
 
   it('ignores an X-Correlation-Id that is not a sane token', async () => {
-    const logs = await logsOf(() => call(getMe, { headers: { 'x-correlation-id': '"><script>' } }));
+    const logs = await jsonLinesOf(() => call(getMe, { headers: { 'x-correlation-id': '"><script>' } }));
 
     expect(logs.find((l) => l.message === 'inside')).toMatchObject({ correlation_id: 'api-request-1' });
   });
 
   it('does not leak into the next invocation', async () => {
-    const logs = await logsOf(async () => {
+    const logs = await jsonLinesOf(async () => {
       await call(getMe, { headers: { 'x-correlation-id': 'first' } });
       await call(getMe, {});
     });
