@@ -1,5 +1,5 @@
 import { CfnOutput, RemovalPolicy, Validations } from 'aws-cdk-lib';
-import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import { type CfnSecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import {
   EDGE_GENERATED_SECRET_LENGTH,
@@ -34,6 +34,9 @@ export class EdgeSigningKey extends Construct {
       },
       removalPolicy: props.retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     });
+    // Stateful: the logical id it had at the stack's root before this construct existed, so an
+    // update keeps the keys (a new secret would invalidate every token signed with the old one).
+    (this.secret.node.defaultChild as CfnSecret).overrideLogicalId('EdgeSigningKey0E4AB3D5');
     Validations.of(this.secret).acknowledge({
       id: 'AwsSolutions::AwsSolutions-SMG4',
       reason:

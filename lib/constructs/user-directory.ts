@@ -1,6 +1,8 @@
 import { Duration, Validations } from 'aws-cdk-lib';
 import {
   AccountRecovery,
+  type CfnUserPool,
+  type CfnUserPoolClient,
   CfnUserPoolGroup,
   FeaturePlan,
   UserPool,
@@ -42,11 +44,16 @@ export class UserDirectory extends Construct {
       preventUserExistenceErrors: true,
       generateSecret: false,
     });
-    new CfnUserPoolGroup(this, 'AdminGroup', {
+    const adminGroup = new CfnUserPoolGroup(this, 'AdminGroup', {
       userPoolId: this.pool.userPoolId,
       groupName: ADMIN_GROUP,
       description: 'May call /v1/admin/*',
     });
+    // Stateful: the logical ids these had at the stack's root before this construct existed, so
+    // an update keeps the pool (its users) instead of replacing it.
+    (this.pool.node.defaultChild as CfnUserPool).overrideLogicalId('UserPool6BA7E5F2');
+    (this.client.node.defaultChild as CfnUserPoolClient).overrideLogicalId('UserPoolClient2F5918F7');
+    adminGroup.overrideLogicalId('AdminGroup');
     Validations.of(this.pool).acknowledge({
       id: 'AwsSolutions::AwsSolutions-COG2',
       reason:

@@ -174,7 +174,7 @@ function label(resource: unknown, fn: Known, known: Map<string, Known>): string 
     case 'AWS::SQS::Queue':
       return own('DeadLetters') ? 'own-dead-letter-queue' : `queue:${found.base}`;
     case 'AWS::SecretsManager::Secret':
-      return found.base === 'EdgeSigningKeySecret' ? 'secret:edge-signing-key' : `secret:${found.base}`;
+      return found.base.startsWith('EdgeSigningKey') ? 'secret:edge-signing-key' : `secret:${found.base}`;
     case 'AWS::CloudFront::KeyValueStore':
       return 'kvs';
     case 'AWS::Cognito::UserPool':

@@ -197,6 +197,15 @@ describe('control plane stack', () => {
     });
   });
 
+  it('keeps the logical ids of its stateful resources (users, signing keys) across refactorings', () => {
+    const ids = (type: string) => Object.keys(aws.controlPlane.findResources(type));
+
+    expect(ids('AWS::Cognito::UserPool')).toEqual(['UserPool6BA7E5F2']);
+    expect(ids('AWS::Cognito::UserPoolClient')).toEqual(['UserPoolClient2F5918F7']);
+    expect(ids('AWS::Cognito::UserPoolGroup')).toEqual(['AdminGroup']);
+    expect(ids('AWS::SecretsManager::Secret')).toEqual(['EdgeSigningKey0E4AB3D5']);
+  });
+
   it('runs the renewal job on a daily schedule and attaches published assets by event', () => {
     aws.controlPlane.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'cron(0 4 * * ? *)' });
     aws.controlPlane.hasResourceProperties('AWS::Events::Rule', {
