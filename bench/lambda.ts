@@ -57,7 +57,7 @@ import { fileURLToPath } from 'node:url';
 import { type AwsStub, STUB_ACCOUNT, STUB_REGION, startAwsStub } from './lambda/aws-stub.ts';
 import { bundleBaseline, type HouseFunction, synthesizeBundles } from './lambda/bundles.ts';
 import { lambdaEnvironment, templateResolver } from './lambda/environment.ts';
-import { benchEvent, cognitoAccessToken, IDS, type RouteInfo } from './lambda/events.ts';
+import { benchEvent, cognitoAccessToken, IDS, PROBE, type RouteInfo } from './lambda/events.ts';
 import { attributeProfile, type ProfileShare } from './lambda/profile.ts';
 import { positiveIntEnv } from './support/env.ts';
 
@@ -759,27 +759,11 @@ async function jobSettingsForBench(): Promise<unknown> {
   try {
     const { planLadder } = await import('../lambdas/media-pipeline/domain/ladder.ts');
     const { buildTranscodeJobSettings } = await import('../lambdas/media-pipeline/domain/job-settings.ts');
-    const probe = {
-      container: 'MPEG-4',
-      durationSec: 5400,
-      sizeBytes: 4_000_000_000,
-      video: {
-        codec: 'AVC',
-        width: 1920,
-        height: 1080,
-        displayWidth: 1920,
-        displayHeight: 1080,
-        rotation: 0,
-        frameRate: 24,
-        bitDepth: 8,
-      },
-      audio: { codec: 'AAC', channels: 2, sampleRate: 48000 },
-    } as const;
     return buildTranscodeJobSettings({
       sourceUri: 's3://showrunner-data-ingestbucket/sources/job-bench-0001/bench.mp4',
       captions: [],
       destinationUri: `s3://showrunner-data-mediabucket/media/${IDS.titleId}/${IDS.jobId}/`,
-      ladder: planLadder(probe),
+      ladder: planLadder(PROBE),
     });
   } catch (error) {
     say(`no job settings (${(error as Error).message}): verifyOutputs gets an empty plan`);

@@ -184,7 +184,8 @@ function proxyEvent(
   return { event, known: body !== undefined || !needsBody };
 }
 
-const PROBE = {
+/** A 90-minute 1080p source as ValidateSource describes it: the pipeline steps' probe. */
+export const PROBE = {
   container: 'MPEG-4',
   durationSec: 5400,
   sizeBytes: 4_000_000_000,
