@@ -51,7 +51,7 @@ export function buildApp(app: App = createApp(), config?: TargetConfig): Showrun
   const controlPlane = new ControlPlaneStack(app, `${prefix}-ControlPlane`, {
     config: resolved,
     description: 'Showrunner: the REST API and its services',
-    buckets: { ingest: data.ingestBucket, media: data.mediaBucket },
+    buckets: { ingest: data.ingestBucket, media: data.mediaBucket, discovery: data.discoveryBucket },
     tables: data.tables,
   });
   const signingKeySecret = controlPlane.edgeSigningKey;

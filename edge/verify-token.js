@@ -6,6 +6,8 @@ import crypto from 'crypto';
 // CloudFront runs this file as is, and so do the local edges (local/edge/function-runner.ts):
 // no build step, no exports. The token format is documented in lambdas/contracts/edge.ts:
 //   /t/<kid>.<sessionId>.<titleId>.<assetId>.<maxHeight>.<exp>.<sig>/media/<titleId>/<assetId>/...
+// Poster artwork is public (posters are not secret) and needs no token, but only in its exact
+// shape: /artwork/<titleId>/<assetId>/<artworkId>.jpg, passed on unchanged.
 // KeyValueStore: key:<kid> holds the base64 HMAC secret; revoked:<sessionId> refuses a session.
 //
 // Only what runtime 2.0 documents: const/let, arrow functions, template literals, top-level
@@ -18,6 +20,7 @@ import crypto from 'crypto';
 const kvs = cf.kvs();
 
 const PATH = /^\/t\/([^/]*)(\/media\/([^/]+)\/([^/]+)(\/.+))$/;
+const ARTWORK = /^\/artwork\/[A-Za-z0-9_-]{1,64}\/[A-Za-z0-9_-]{1,64}\/[A-Za-z0-9_-]{1,64}\.jpg$/;
 const TOKEN =
   /^([A-Za-z0-9_-]{1,64})\.([A-Za-z0-9_-]{1,64})\.([A-Za-z0-9_-]{1,64})\.([A-Za-z0-9_-]{1,64})\.([1-9][0-9]{0,4})\.([1-9][0-9]{0,11})\.([A-Za-z0-9_-]{43})$/;
 // Object keys never need escapes: refusing '%' keeps 'index%5F1080p' from dodging the height check.
@@ -31,6 +34,8 @@ async function handler(event) {
   if (request.method === 'OPTIONS') return preflight();
   if (request.method !== 'GET' && request.method !== 'HEAD') return deny('malformed');
   if (request.uri === '/_edge/health') return healthy();
+  // Public: no token, no rewrite. The cache policy keys on the path alone.
+  if (request.uri.indexOf('/artwork/') === 0) return ARTWORK.test(request.uri) ? request : deny('malformed');
   if (request.uri.indexOf('/t/') !== 0) return deny('missing');
 
   const path = PATH.exec(request.uri);

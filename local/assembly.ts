@@ -1,7 +1,7 @@
 /**
  * The embedded platform's view of the CDK app: it synthesizes the `local` target in process
- * and reads tables, buckets, functions, the state machine and the event rules from the
- * templates. Nothing here is a second list of resources.
+ * and reads tables, buckets, functions, the state machines, the event rules and the event source
+ * mappings from the templates. Nothing here is a second list of resources.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,7 +13,7 @@ import { loadConfig } from '../lib/config.ts';
 export const LOCAL_ACCOUNT = '000000000000';
 export const LOCAL_REGION = 'us-east-1';
 
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 interface CfnResource {
   Type: string;
   Properties?: Record<string, Json>;
@@ -34,6 +34,8 @@ export interface LocalTable {
   timeToLiveAttribute: string | undefined;
   attributeDefinitions: { AttributeName: string; AttributeType: string }[];
   globalSecondaryIndexes: { IndexName: string; KeySchema: { AttributeName: string; KeyType: string }[] }[];
+  /** `NEW_AND_OLD_IMAGES` …: the table publishes a stream of its changes. @default no stream */
+  streamViewType?: string | undefined;
 }
 
 export interface LocalFunction {
@@ -49,22 +51,69 @@ export interface LocalFunction {
 
 export interface LocalRule {
   logicalId: string;
+  /**
+   * The rule's construct id (`RenewalSchedule`, `RecommendationsSchedule`: the declared rule id),
+   * from its construct path; absent when the template has no path metadata.
+   */
+  ruleId?: string | undefined;
   /** Absent on scheduled rules. */
   eventPattern: Record<string, Json> | undefined;
   /** `cron(…)` or `rate(…)` of a scheduled rule; the local platform runs these on demand. */
   schedule?: string | undefined;
-  targets: { arn: string }[];
+  /** `input`: the target's constant `Input` (parsed), which EventBridge sends instead of the event. */
+  targets: { arn: string; input?: Json | undefined }[];
+}
+
+export interface LocalStateMachine {
+  logicalId: string;
+  arn: string;
+  /** Its construct path (`Showrunner-MediaPipeline/EncodeWorkflow/StateMachine/Resource`), when the template has it. */
+  path?: string | undefined;
+  definition: Record<string, Json>;
+}
+
+/**
+ * A Lambda event source mapping on a DynamoDB Stream, as the template declares it (the local
+ * stream poller, `local/streams/`, runs it).
+ */
+export interface LocalStreamMapping {
+  logicalId: string;
+  /** Construct id (the declared `mappingId`), from the construct path; else the logical id. */
+  mappingId: string;
+  /** The function's local name (`FunctionName`). */
+  functionName: string;
+  /** The table whose stream it reads (its local name). */
+  tableName: string;
+  /** `TRIM_HORIZON` or `LATEST`. */
+  startingPosition: string;
+  batchSize: number;
+  maxBatchingWindowSec: number;
+  /** Retries of a failing batch; `undefined`: until the records expire (Lambda's -1). */
+  retryAttempts: number | undefined;
+  bisectBatchOnFunctionError: boolean;
+  reportBatchItemFailures: boolean;
+  /** Lambda filter patterns (parsed from `FilterCriteria.Filters[].Pattern`); empty: every record. */
+  filters: Record<string, Json>[];
+  /** ARN of the on-failure destination, if any. */
+  onFailure: string | undefined;
+  enabled: boolean;
 }
 
 export interface LocalAssembly {
   tables: LocalTable[];
   buckets: { logicalId: string; name: string }[];
   functions: LocalFunction[];
-  stateMachines: { logicalId: string; arn: string; definition: Record<string, Json> }[];
+  stateMachines: LocalStateMachine[];
   rules: LocalRule[];
+  /** DynamoDB Stream event source mappings. */
+  streamMappings: LocalStreamMapping[];
   /** A bucket's local name by its construct id (`IngestBucket`, `MediaBucket`). */
   bucketNamed(constructId: string): string;
   functionById(id: FunctionId): LocalFunction;
+  /** The rule with this construct id (or logical id). */
+  ruleById(ruleId: string): LocalRule;
+  /** The state machine with this ARN, if one is (a rule target may be a function or a state machine). */
+  stateMachineByArn(arn: string): LocalStateMachine | undefined;
 }
 
 /** Synthesizes the `local` target (no bundling: workers load the sources) and reads it. */
@@ -89,7 +138,10 @@ export function synthesizeLocal(): LocalAssembly {
 
 /** Reads resources from synthesized templates, naming each resource locally and resolving references. */
 export function readTemplates(stacks: { stackName: string; template: Template }[]): LocalAssembly {
-  const physical = new Map<string, { type: string; name: string; stack: string; constructId: string }>();
+  const physical = new Map<
+    string,
+    { type: string; name: string; stack: string; constructId: string; path: string | undefined }
+  >();
   for (const { stackName, template } of stacks) {
     for (const [logicalId, resource] of Object.entries(template.Resources ?? {})) {
       const path =
@@ -100,6 +152,7 @@ export function readTemplates(stacks: { stackName: string; template: Template }[
         name: localName(resource.Type, stackName, logicalId),
         stack: stackName,
         constructId,
+        path: path === '' ? undefined : path,
       });
     }
   }
@@ -111,12 +164,13 @@ export function readTemplates(stacks: { stackName: string; template: Template }[
     }
   }
 
-  const result: Omit<LocalAssembly, 'bucketNamed' | 'functionById'> = {
+  const result: Omit<LocalAssembly, 'bucketNamed' | 'functionById' | 'ruleById' | 'stateMachineByArn'> = {
     tables: [],
     buckets: [],
     functions: [],
     stateMachines: [],
     rules: [],
+    streamMappings: [],
   };
   for (const { template } of stacks) {
     for (const [logicalId, resource] of Object.entries(template.Resources ?? {})) {
@@ -136,6 +190,8 @@ export function readTemplates(stacks: { stackName: string; template: Template }[
             attributeDefinitions: props.AttributeDefinitions as LocalTable['attributeDefinitions'],
             globalSecondaryIndexes: (props.GlobalSecondaryIndexes ??
               []) as LocalTable['globalSecondaryIndexes'],
+            streamViewType: (props.StreamSpecification as { StreamViewType?: string } | undefined)
+              ?.StreamViewType,
           });
           break;
         }
@@ -167,20 +223,59 @@ export function readTemplates(stacks: { stackName: string; template: Template }[
           result.stateMachines.push({
             logicalId,
             arn: `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:stateMachine:${name}`,
+            path: physical.get(logicalId)?.path,
             definition: JSON.parse(String(definition)) as Record<string, Json>,
           });
           break;
         }
         case 'AWS::Events::Rule': {
-          const targets = (props.Targets ?? []) as { Arn: Json }[];
+          const targets = (props.Targets ?? []) as { Arn: Json; Input?: Json }[];
+          const path = physical.get(logicalId)?.path;
           result.rules.push({
             logicalId,
+            ruleId: path ? leafId(path) : undefined,
             eventPattern:
               props.EventPattern === undefined
                 ? undefined
                 : (resolve(props.EventPattern as Json) as Record<string, Json>),
             schedule: typeof props.ScheduleExpression === 'string' ? props.ScheduleExpression : undefined,
-            targets: targets.map((t) => ({ arn: String(resolve(t.Arn)) })),
+            targets: targets.map((t) => ({
+              arn: String(resolve(t.Arn)),
+              input: t.Input === undefined ? undefined : (JSON.parse(String(resolve(t.Input))) as Json),
+            })),
+          });
+          break;
+        }
+        case 'AWS::Lambda::EventSourceMapping': {
+          const source = String(resolve(props.EventSourceArn as Json));
+          const table = /:table\/([^/]+)\/stream\//.exec(source)?.[1];
+          // Only DynamoDB Streams have a local poller (no Kinesis, SQS or Kafka here).
+          if (!table) break;
+          const path = physical.get(logicalId)?.path;
+          const filters = ((props.FilterCriteria as { Filters?: { Pattern: Json }[] } | undefined)?.Filters ??
+            []) as { Pattern: Json }[];
+          const retries = props.MaximumRetryAttempts;
+          result.streamMappings.push({
+            logicalId,
+            mappingId: path ? leafId(path) : logicalId,
+            functionName: String(resolve(props.FunctionName as Json)),
+            tableName: table,
+            startingPosition: String(props.StartingPosition ?? 'TRIM_HORIZON'),
+            batchSize: Number(props.BatchSize ?? 100),
+            maxBatchingWindowSec: Number(props.MaximumBatchingWindowInSeconds ?? 0),
+            retryAttempts: retries === undefined || Number(retries) < 0 ? undefined : Number(retries),
+            bisectBatchOnFunctionError: props.BisectBatchOnFunctionError === true,
+            reportBatchItemFailures: ((props.FunctionResponseTypes ?? []) as Json[]).includes(
+              'ReportBatchItemFailures',
+            ),
+            filters: filters.map((f) => JSON.parse(String(resolve(f.Pattern))) as Record<string, Json>),
+            onFailure: (() => {
+              const destination = (
+                props.DestinationConfig as { OnFailure?: { Destination?: Json } } | undefined
+              )?.OnFailure?.Destination;
+              return destination === undefined ? undefined : String(resolve(destination));
+            })(),
+            enabled: props.Enabled !== false,
           });
           break;
         }
@@ -202,7 +297,25 @@ export function readTemplates(stacks: { stackName: string; template: Template }[
       if (!fn) throw new Error(`No function ${id} in the synthesized app.`);
       return fn;
     },
+    ruleById(ruleId) {
+      const rule = result.rules.find((r) => r.ruleId === ruleId || r.logicalId === ruleId);
+      if (!rule) throw new Error(`No rule ${ruleId} in the synthesized app.`);
+      return rule;
+    },
+    stateMachineByArn(arn) {
+      return result.stateMachines.find((m) => m.arn === arn);
+    },
   };
+}
+
+/**
+ * The id of the construct a resource belongs to: the last segment of its path before CDK's
+ * `Resource` (`…/StreamTriggers/HistoryViewingEvents/Resource` → `HistoryViewingEvents`).
+ */
+function leafId(path: string): string {
+  const segments = path.split('/');
+  if (segments.length > 1 && segments[segments.length - 1] === 'Resource') segments.pop();
+  return segments[segments.length - 1] ?? path;
 }
 
 function localName(type: string, stackName: string, logicalId: string): string {
@@ -278,6 +391,10 @@ export function resolveIntrinsics(
         const resource = physical.get(logicalId);
         if (!resource) throw new Error(`Fn::GetAtt on unknown resource ${logicalId}`);
         if (attribute === 'Arn') return arnOf(resource.type, resource.name);
+        // The stream's label is only known once DynamoDB Local made it: pollers find the live
+        // stream by the table name in this ARN (`local/streams/`).
+        if (attribute === 'StreamArn' && resource.type === 'AWS::DynamoDB::Table')
+          return `${arnOf(resource.type, resource.name)}/stream/local`;
         if (attribute === 'Name' || attribute === 'QueueName') return resource.name;
         throw new Error(`Fn::GetAtt ${logicalId}.${attribute} is not resolved locally`);
       }

@@ -3,15 +3,23 @@
  * scripts/setup.mjs (run before this as `prestart`).
  *
  * On a fresh data directory it then seeds the demo catalog in the background (the platform is
- * usable meanwhile; titles become playable one by one). `SHOWRUNNER_SEED=0` skips that,
- * `SHOWRUNNER_SEED=1` seeds a data directory that predates the demo catalog too.
+ * usable meanwhile; titles become playable one by one), then demo viewers watch some of it so
+ * Top 10 and recommendations have something to show. `SHOWRUNNER_SEED=0` skips that,
+ * `SHOWRUNNER_SEED=1` seeds a data directory that predates the demo catalog (or its viewing) too.
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { adminFromEnv, DEFAULT_ADMIN } from './defaults.ts';
 import { startPlatform } from './platform.ts';
-import { hasUnfinishedSeed, readSeedMarker, SeedError, seedDemoCatalog } from './seed/seed.ts';
+import {
+  hasUnfinishedSeed,
+  readSeedMarker,
+  SeedError,
+  type SeededTitle,
+  seedDemoCatalog,
+} from './seed/seed.ts';
+import { summarizeViewing, type ViewingSummary } from './seed/viewing.ts';
 
 const dataDir = resolve(process.env.SHOWRUNNER_DATA_DIR ?? '.showrunner');
 // Decided before the platform fills the directory: only a fresh one gets the demo catalog.
@@ -85,11 +93,18 @@ async function startSeeding(): Promise<void> {
   if (choice === '0') return;
   if (marker) {
     console.log(
-      `Demo catalog: seeded on ${marker.completedAt?.slice(0, 10)} (${marker.titles.length} titles).`,
+      `Demo catalog: seeded on ${marker.completedAt?.slice(0, 10)}: ${countTitles(marker.titles)}.`,
     );
-    return;
-  }
-  if (choice !== '1' && !freshDataDir && !hasUnfinishedSeed(dataDir)) {
+    if (marker.viewing?.completedAt !== undefined) {
+      console.log(describeViewing(summarizeViewing(marker.viewing)));
+      return;
+    }
+    // A viewing seed that was started is resumed; one that never was waits for SHOWRUNNER_SEED=1.
+    if (marker.viewing === undefined && choice !== '1') {
+      console.log('Demo viewing: none (this data directory predates it; SHOWRUNNER_SEED=1 adds it).');
+      return;
+    }
+  } else if (choice !== '1' && !freshDataDir && !hasUnfinishedSeed(dataDir)) {
     console.log('Demo catalog: not seeded (this data directory predates it; SHOWRUNNER_SEED=1 seeds it).');
     return;
   }
@@ -99,14 +114,18 @@ async function startSeeding(): Promise<void> {
       admin,
       dataDir,
       concurrency: 2,
+      viewing: {},
       log: (line) => console.log(line),
       signal: seeding.signal,
     });
-    const seconds = Math.round(summary.elapsedMs / 1000);
-    console.log(
-      `Demo catalog ready: ${summary.titles.length} titles, ${summary.ready}/${summary.clips} clips playable (${seconds} s).` +
-        ` Browse: GET ${info.gatewayUrl}/v1/titles (signed in; X-Viewer-Country: US, BR, GB, DE, IN or JP).`,
-    );
+    const seconds = Math.round((summary.elapsedMs - (summary.viewing?.elapsedMs ?? 0)) / 1000);
+    if (!marker) {
+      console.log(
+        `Demo catalog ready: ${countTitles(summary.titles)}, ${summary.ready}/${summary.clips} clips playable (${seconds} s).` +
+          ` Browse: GET ${info.gatewayUrl}/v1/titles (signed in; X-Viewer-Country: US, BR, GB, DE, IN or JP).`,
+      );
+    }
+    if (summary.viewing) console.log(describeViewing(summary.viewing));
   } catch (error) {
     if (seeding.signal.aborted) {
       console.log('Demo catalog: seeding stopped; the next start resumes it.');
@@ -115,6 +134,30 @@ async function startSeeding(): Promise<void> {
     const message = error instanceof SeedError ? error.message : (error as Error).stack;
     console.error(`Demo catalog: seeding failed: ${message}`);
   }
+}
+
+/** `42 titles (38 films, 4 series)`: what viewers browse (episodes are inside their series). */
+function countTitles(titles: readonly SeededTitle[]): string {
+  const films = titles.filter((t) => t.kind === 'movie').length;
+  const series = titles.filter((t) => t.kind === 'series').length;
+  return `${films + series} titles (${films} films, ${series} series)`;
+}
+
+/** Who watched what, and whom to sign in as to see their Top 10, recommendations and home page. */
+function describeViewing(
+  viewing: Omit<ViewingSummary, 'apiCalls' | 'elapsedMs'> & Partial<ViewingSummary>,
+): string {
+  const took =
+    viewing.apiCalls && viewing.elapsedMs !== undefined
+      ? ` (${viewing.apiCalls} API calls, ${Math.round(viewing.elapsedMs / 1000)} s)`
+      : '';
+  const signIn = viewing.signIn
+    ? `\n  Sign in as a viewer: ${viewing.signIn.email} / ${viewing.signIn.password}`
+    : '';
+  return (
+    `Demo viewing: ${viewing.accounts} viewer accounts (${viewing.profiles} profiles) in ` +
+    `${viewing.countries.join(', ')} watched ${viewing.watches} films and episodes${took}.${signIn}`
+  );
 }
 
 /**

@@ -1,12 +1,15 @@
 /**
- * Serves the media bucket's `media/` keys over HTTP for players (hls.js, ffmpeg): the stand-in
- * for the edge until the delivery-edge issue puts the token-checking edges here. GET and HEAD,
- * byte ranges, CORS, cache headers: segments immutable, playlists short.
+ * Serves the media bucket's `media/` and `artwork/` keys over HTTP: the origin behind the local
+ * edges (the stand-in for S3 behind Origin Access Control). GET and HEAD, byte ranges, CORS,
+ * cache headers: segments and artwork immutable, playlists short.
  */
 import { createServer, type Server } from 'node:http';
 import type { Readable } from 'node:stream';
 import { GetObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { MEDIA_PREFIX } from '../lambdas/contracts/storage.ts';
+import { ARTWORK_PREFIX, MEDIA_PREFIX } from '../lambdas/contracts/storage.ts';
+
+/** The keys the edges may read, as the edge stack's bucket policy allows CloudFront on AWS. */
+const SERVED_PREFIXES = [MEDIA_PREFIX, ARTWORK_PREFIX] as const;
 
 export function startMediaOrigin(options: { port: number; s3: S3Client; bucket: string }): Promise<Server> {
   const server = createServer(async (req, res) => {
@@ -24,7 +27,7 @@ export function startMediaOrigin(options: { port: number; s3: S3Client; bucket: 
       return res.end();
     }
     const key = decodeURIComponent(new URL(req.url ?? '/', 'http://localhost').pathname.slice(1));
-    if (!key.startsWith(MEDIA_PREFIX) || key.includes('..')) {
+    if (!SERVED_PREFIXES.some((prefix) => key.startsWith(prefix)) || key.includes('..')) {
       res.writeHead(404);
       return res.end();
     }

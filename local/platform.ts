@@ -1,8 +1,9 @@
 /**
  * The embedded platform: the app synthesized for the `local` target, run on local stand-ins.
  * DynamoDB Local and s3rver hold the state under one data directory; the same handlers run in
- * Lambda-like workers; the same state machine runs in aws-local-stepfunctions; ffmpeg stands in
- * for MediaConvert, driven by the same job settings.
+ * Lambda-like workers; the same state machines run in aws-local-stepfunctions; table streams
+ * feed the same handlers through a stand-in for Lambda's event source mappings (`streams/`);
+ * ffmpeg stands in for MediaConvert, driven by the same job settings.
  */
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -21,7 +22,7 @@ import { FUNCTIONS, type FunctionId } from '../lambdas/contracts/functions.ts';
 import { MEDIA_JOBS_TABLE } from '../lambdas/contracts/tables.ts';
 import { localIdentityProvider } from '../lambdas/identity/adapters/local-identity-provider.ts';
 import { parseS3Uri } from '../lambdas/media-pipeline/domain/job-settings.ts';
-import { LOCAL_REGION, type LocalAssembly, synthesizeLocal } from './assembly.ts';
+import { type Json, LOCAL_REGION, type LocalAssembly, synthesizeLocal } from './assembly.ts';
 import { adminFromEnv } from './defaults.ts';
 import { type LocalEdge, startEdge } from './edge/edge-server.ts';
 import { LocalKeyValueStore } from './edge/key-value-store.ts';
@@ -31,11 +32,12 @@ import { LocalEventBus, scheduledEvent } from './event-bus.ts';
 import { startGateway } from './gateway.ts';
 import { platformEnvironment } from './lambda/environment.ts';
 import { startInvokeApi } from './lambda/invoke-api.ts';
-import { FunctionError, LambdaRuntime } from './lambda/runtime.ts';
+import { type Fault, FunctionError, LambdaRuntime, parseFaults } from './lambda/runtime.ts';
 import { standInsFor } from './lambda/stand-ins.ts';
 import { startMediaOrigin } from './media-origin.ts';
+import { type LocalStreams, startStreams } from './streams/index.ts';
 import { runLocalTranscode } from './transcoder/index.ts';
-import { LocalStateMachine, TaskError } from './workflow.ts';
+import { type ExecutionRecord, LocalStateMachine, TaskError } from './workflow.ts';
 
 /** Key id of the local edges' signing key; the secret is made once and kept in the data dir. */
 const LOCAL_EDGE_KEY_ID = 'local-1';
@@ -59,6 +61,16 @@ export interface PlatformOptions {
   log?: (message: string) => void;
   /** The administrator created (or reset) at start. @default SHOWRUNNER_ADMIN_EMAIL / _PASSWORD, else the defaults */
   admin?: { email: string; password: string };
+  /**
+   * Faults injected into functions' invocations, by function id (`setFault` changes them while
+   * running). @default those `SHOWRUNNER_FAULTS` names (`recommendationsInternal=error;historyInternal=latency:3000`), else none
+   */
+  faults?: Readonly<Record<string, Fault>>;
+  /**
+   * The table-stream pollers: `maxBatchingWindowMs` caps each mapping's batching window locally,
+   * `pollIntervalMs` is the pause between polls of an idle shard. @default { maxBatchingWindowMs: 1000, pollIntervalMs: 100 }
+   */
+  streams?: { maxBatchingWindowMs?: number; pollIntervalMs?: number; retryDelayMs?: number };
 }
 
 export interface PlatformInfo {
@@ -77,11 +89,28 @@ export interface PlatformInfo {
   edgeKvsFile: string;
 }
 
+/** What one target of a rule run now did. */
+export type RuleTargetRun =
+  | { kind: 'function'; targetArn: string; result: unknown }
+  | {
+      kind: 'stateMachine';
+      targetArn: string;
+      /** The execution: stopped (SUCCEEDED or FAILED) unless `wait: false` was asked for. */
+      execution: ExecutionRecord;
+      /** Resolves with the record once the execution stopped. */
+      completion: Promise<ExecutionRecord>;
+    };
+
 export interface Platform {
   info: PlatformInfo;
   assembly: LocalAssembly;
   lambda: LambdaRuntime;
+  /** The encode workflow (the media pipeline's state machine). */
   stateMachine: LocalStateMachine;
+  /** Every state machine of the app, by ARN (the encode workflow, the recommendations batch …). */
+  stateMachines: ReadonlyMap<string, LocalStateMachine>;
+  /** The table-stream pollers (one per event source mapping of the template). */
+  streams: LocalStreams;
   bus: LocalEventBus;
   /** The local edges (CloudFront stand-ins running edge/verify-token.js). */
   edges: LocalEdge[];
@@ -96,7 +125,24 @@ export interface Platform {
    * (on AWS EventBridge fires them); resolves with the targets' results.
    */
   runScheduled(functionId: FunctionId, time?: Date): Promise<unknown[]>;
-  /** Resolves when no workflow execution is running. */
+  /**
+   * Runs a scheduled rule now, by its rule id (`RecommendationsSchedule`, `RenewalSchedule`), as
+   * if its schedule fired at `time`: each target gets the rule's event (or the target's constant
+   * input). A function target is invoked; a state machine target starts an execution, awaited
+   * unless `wait: false`.
+   */
+  runRule(ruleId: string, options?: { time?: Date; wait?: boolean }): Promise<RuleTargetRun[]>;
+  /**
+   * Resolves when every table-stream mapping has processed every record written before the call
+   * (delivered, filtered out or dead-lettered); rejects after `timeoutMs` (default 60 s).
+   */
+  streamsDrained(options?: { timeoutMs?: number }): Promise<void>;
+  /** Injects a fault into every invocation of a function from now on; `undefined` clears it. */
+  setFault(functionId: FunctionId, fault: Fault | undefined): void;
+  /**
+   * Resolves when nothing is pending: no workflow execution is running and every table stream is
+   * drained (repeated until both hold at once, as one may start the other).
+   */
   idle(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -106,8 +152,10 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
   const dataDir = resolve(options.dataDir ?? process.env.SHOWRUNNER_DATA_DIR ?? '.showrunner');
   mkdirSync(dataDir, { recursive: true });
   const assembly = synthesizeLocal();
-  const stateMachineDef = assembly.stateMachines[0];
-  if (!stateMachineDef) throw new Error('The synthesized app has no state machine.');
+  // Found by construct path (lib/stacks/media-pipeline-stack.ts builds it as `EncodeWorkflow`).
+  const encodeDefinition = assembly.stateMachines.find((m) => m.path?.includes('/EncodeWorkflow/'));
+  if (!encodeDefinition) throw new Error('The synthesized app has no encode workflow (EncodeWorkflow).');
+  const faults = options.faults ?? parseFaults(process.env.SHOWRUNNER_FAULTS);
   const ingestBucket = assembly.bucketNamed('IngestBucket');
   const mediaBucket = assembly.bucketNamed('MediaBucket');
   const jobsTable = assembly.tables.find((t) => t.constructId === MEDIA_JOBS_TABLE.constructId)?.name ?? '';
@@ -209,6 +257,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       repoRoot: REPO_ROOT,
       baseEnv,
       standIns: (fn) => standInsFor(fn.functionId, { edgeKvsFile }),
+      faults,
     });
     stops.push(() => lambda.close());
     const invokeApi = await startInvokeApi({ port: invokePort, lambda });
@@ -227,7 +276,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     let bus: LocalEventBus | undefined;
     const workRoot = mkdtempSync(join(tmpdir(), 'showrunner-transcode-'));
     stops.push(async () => rmSync(workRoot, { recursive: true, force: true }));
-    const stateMachine = new LocalStateMachine(stateMachineDef.arn, stateMachineDef.definition, {
+    const integrations: ConstructorParameters<typeof LocalStateMachine>[2] = {
       lambda,
       dynamo: dynamo.client,
       putEvents: (entries) => {
@@ -251,13 +300,19 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
             },
           }),
         )) as never,
-    });
-    stops.push(() => stateMachine.idle());
+    };
+    const stateMachines = new Map(
+      assembly.stateMachines.map((m) => [m.arn, new LocalStateMachine(m.arn, m.definition, integrations)]),
+    );
+    const stateMachine = stateMachines.get(encodeDefinition.arn) as LocalStateMachine;
+    const workflowsIdle = () => Promise.all([...stateMachines.values()].map((m) => m.idle()));
+    stops.push(() => workflowsIdle());
     bus = new LocalEventBus(
       assembly.rules,
       async (targetArn, event) => {
-        if (targetArn === stateMachine.arn) {
-          stateMachine.start(event);
+        const machine = stateMachines.get(targetArn);
+        if (machine) {
+          machine.start(event);
           return;
         }
         await lambda.invoke(targetArn, event);
@@ -296,6 +351,20 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     });
     stops.push(() => closeServer(gateway));
 
+    // Last to start (a restart may find a backlog whose handlers call other services), first to stop.
+    const streams = startStreams({
+      mappings: assembly.streamMappings,
+      dynamo: { client: dynamo.client, endpoint: dynamo.endpoint },
+      credentials: LOCAL_CREDENTIALS,
+      region: LOCAL_REGION,
+      dataDir,
+      invoke: (functionName, event) => lambda.invoke(functionName, event),
+      functionError: (error) => (error instanceof FunctionError ? error.payload : undefined),
+      ...options.streams,
+      log,
+    });
+    stops.push(() => streams.stop());
+
     const info: PlatformInfo = {
       gatewayUrl,
       mediaBaseUrl,
@@ -315,6 +384,8 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       assembly,
       lambda,
       stateMachine,
+      stateMachines,
+      streams,
       bus,
       edges,
       shield,
@@ -325,7 +396,45 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
         if (rules.length === 0) throw new Error(`No scheduled rule targets ${functionId}.`);
         return Promise.all(rules.map((rule) => lambda.invoke(arn, scheduledEvent(rule, time))));
       },
-      idle: () => stateMachine.idle(),
+      async runRule(ruleId, { time = new Date(), wait = true } = {}) {
+        const rule = assembly.ruleById(ruleId);
+        if (!rule.schedule) {
+          throw new Error(
+            `Rule ${ruleId} matches events, it has no schedule: put the event on platform.bus.`,
+          );
+        }
+        const event = scheduledEvent(rule, time);
+        return Promise.all(
+          rule.targets.map(async (target): Promise<RuleTargetRun> => {
+            const input = (target.input ?? event) as Json;
+            const machine = stateMachines.get(target.arn);
+            if (!machine)
+              return {
+                kind: 'function',
+                targetArn: target.arn,
+                result: await lambda.invoke(target.arn, input),
+              };
+            const started = machine.start(input);
+            const completion = machine.completion(started.executionArn);
+            return {
+              kind: 'stateMachine',
+              targetArn: target.arn,
+              execution: wait ? await completion : started,
+              completion,
+            };
+          }),
+        );
+      },
+      streamsDrained: (drainOptions) => streams.drained(drainOptions),
+      setFault: (functionId, fault) => lambda.setFault(functionId, fault),
+      async idle() {
+        const running = () =>
+          [...stateMachines.values()].some((m) => m.executions.some((e) => e.status === 'RUNNING'));
+        do {
+          await workflowsIdle();
+          await streams.drained();
+        } while (running());
+      },
       async stop() {
         rmSync(join(dataDir, 'platform.json'), { force: true });
         await stopAll();

@@ -5,6 +5,12 @@
  * `mediaconvert:createJob.sync` to the local transcoder. Errors are named as Step Functions
  * names them (`DynamoDB.ConditionalCheckFailedException`, a Lambda's errorType), so the
  * definition's Retry and Catch behave as on AWS.
+ *
+ * A Distributed Map (`ItemProcessor.ProcessorConfig.Mode: DISTRIBUTED`) runs as an inline Map
+ * locally: the same items, `ItemSelector`, `MaxConcurrency` and result array, in one execution
+ * instead of child executions (aws-local-stepfunctions ignores `ProcessorConfig`, `Label` and
+ * `ToleratedFailurePercentage`). Fields that would change what the items or the result are
+ * (`ItemReader`, `ItemBatcher`, `ResultWriter`) are refused at start rather than ignored.
  */
 import { randomUUID } from 'node:crypto';
 import {
@@ -54,10 +60,12 @@ export class LocalStateMachine {
   private readonly machine: StateMachine;
   private readonly overrides: Record<string, TaskHandler>;
   private readonly running = new Set<Promise<unknown>>();
+  private readonly completions = new Map<string, Promise<ExecutionRecord>>();
   readonly executions: ExecutionRecord[] = [];
 
   constructor(arn: string, definition: Record<string, Json>, integrations: WorkflowIntegrations) {
     this.arn = arn;
+    refuseUnsupportedMaps(definition);
     this.machine = new StateMachine(definition as never, {
       validationOptions: { checkPaths: true, checkArn: true },
     });
@@ -87,7 +95,9 @@ export class LocalStateMachine {
       },
       (error: Error) => {
         record.status = 'FAILED';
-        record.error = { name: error.name, message: error.message };
+        // As Step Functions reports a failed execution: the state's error and cause, not the runner's wrapper.
+        const failure = error.name === 'ExecutionError' && error.cause instanceof Error ? error.cause : error;
+        record.error = { name: failure.name, message: failure.message };
       },
     );
     const tracked = done.finally(() => {
@@ -95,7 +105,18 @@ export class LocalStateMachine {
       this.running.delete(tracked);
     });
     this.running.add(tracked);
+    this.completions.set(
+      record.executionArn,
+      tracked.then(() => record),
+    );
     return record;
+  }
+
+  /** Resolves with the execution's record once it has stopped (SUCCEEDED or FAILED). */
+  completion(executionArn: string): Promise<ExecutionRecord> {
+    const completion = this.completions.get(executionArn);
+    if (!completion) return Promise.reject(new Error(`No execution ${executionArn} of ${this.arn}.`));
+    return completion;
   }
 
   /** Resolves when no execution is running (tests and shutdown). */
@@ -120,6 +141,29 @@ function contextObject(record: ExecutionRecord): Record<string, unknown> {
     },
     StateMachine: { Id: record.executionArn },
   };
+}
+
+/** Map fields whose meaning aws-local-stepfunctions does not implement, and what they change. */
+const UNSUPPORTED_MAP_FIELDS = {
+  ItemReader: 'reads the items from S3',
+  ItemBatcher: 'hands each iteration a batch of items',
+  ResultWriter: 'writes the results to S3 instead of returning them',
+} as const;
+
+function refuseUnsupportedMaps(definition: Record<string, Json>): void {
+  const states = (definition.States ?? {}) as Record<string, Record<string, Json>>;
+  for (const [name, state] of Object.entries(states)) {
+    for (const [field, what] of Object.entries(UNSUPPORTED_MAP_FIELDS)) {
+      if (state.Type === 'Map' && state[field] !== undefined) {
+        throw new Error(
+          `Map state ${name} uses ${field} (it ${what}), which the local state machine runner does not implement.`,
+        );
+      }
+    }
+    for (const branch of (state.Branches ?? []) as Record<string, Json>[]) refuseUnsupportedMaps(branch);
+    const iterator = (state.ItemProcessor ?? state.Iterator) as Record<string, Json> | undefined;
+    if (iterator) refuseUnsupportedMaps(iterator);
+  }
 }
 
 function* taskStates(definition: Record<string, Json>): Generator<[string, Record<string, Json>]> {

@@ -11,6 +11,7 @@ import type { ConfigNeed, EdgeNeed, UrlNeed } from './functions.ts';
 export const ENV = {
   INGEST_BUCKET: 'SHOWRUNNER_INGEST_BUCKET',
   MEDIA_BUCKET: 'SHOWRUNNER_MEDIA_BUCKET',
+  DISCOVERY_BUCKET: 'SHOWRUNNER_DISCOVERY_BUCKET',
   /** Base URL under which the media bucket's `media/` keys are playable (edge or local origin). */
   MEDIA_BASE_URL: 'SHOWRUNNER_MEDIA_BASE_URL',
   /** `aws` | `localstack` | `local`: lets `/v1/health` say where it runs. */
@@ -67,7 +68,11 @@ export type EnvName =
   | `SHOWRUNNER_FUNCTION_${string}`;
 
 /** Where a function finds the name of a bucket its declaration names (`buckets`). */
-export const BUCKET_ENV = { ingest: ENV.INGEST_BUCKET, media: ENV.MEDIA_BUCKET } as const;
+export const BUCKET_ENV = {
+  ingest: ENV.INGEST_BUCKET,
+  media: ENV.MEDIA_BUCKET,
+  discovery: ENV.DISCOVERY_BUCKET,
+} as const;
 
 /** `profiles` → `SHOWRUNNER_TABLE_PROFILES`: where a function finds a declared table's name. */
 export function tableEnv(tableId: string): `SHOWRUNNER_TABLE_${string}` {

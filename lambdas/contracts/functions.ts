@@ -7,6 +7,8 @@
  * turns it into environment variables and least-privilege grants in every stack, so a handler's
  * needs and its rights sit side by side.
  */
+
+import { recommendationsInternalRequestSchema, recommendShardEventSchema } from './discovery.ts';
 import {
   catalogInternalRequestSchema,
   EVENTS,
@@ -14,7 +16,14 @@ import {
   profilesInternalRequestSchema,
   subscriptionsInternalRequestSchema,
 } from './internal.ts';
-import { type BucketId, MEDIA_PREFIX, SIDECAR_PREFIX, SOURCE_PREFIX } from './storage.ts';
+import {
+  ARTWORK_PREFIX,
+  type BucketId,
+  DISCOVERY_PREFIX,
+  MEDIA_PREFIX,
+  SIDECAR_PREFIX,
+  SOURCE_PREFIX,
+} from './storage.ts';
 import type { TableId } from './tables.ts';
 import type * as z from './zod.ts';
 
@@ -75,6 +84,32 @@ export type Trigger =
       readonly retryAttempts: number;
     };
 
+/**
+ * A table's DynamoDB Stream the function consumes: on AWS a Lambda event source mapping (batches,
+ * partial-batch failure reporting, bisect on error, failed batches' metadata to a dead-letter
+ * queue); locally the embedded platform's stream poller, with the same batching, filters and
+ * retries.
+ */
+export interface StreamSource {
+  /** Construct id of the event source mapping (an API: renaming it replaces the mapping). */
+  readonly mappingId: string;
+  /** The table whose stream it reads (it must declare `stream: true`). */
+  readonly table: TableId;
+  readonly description: string;
+  /** Most records per invocation. */
+  readonly batchSize: number;
+  /** Longest Lambda waits to fill a batch, seconds. */
+  readonly maxBatchingWindowSec: number;
+  /** Retries of a failing batch (from its first failed record) before it goes to the dead-letter queue. */
+  readonly retryAttempts: number;
+  /**
+   * Lambda event filter patterns on the stream record (any one must match), e.g.
+   * `{ eventName: ['INSERT'], dynamodb: { Keys: { pk: { S: [{ prefix: 'session#' }] } } } }`.
+   * @default every record
+   */
+  readonly filters?: readonly Readonly<Record<string, unknown>>[];
+}
+
 export interface FunctionDeclaration {
   /** Source file, relative to the repository root. */
   readonly entry: string;
@@ -108,6 +143,8 @@ export interface FunctionDeclaration {
   readonly urls?: readonly UrlNeed[];
   /** What starts it besides a route or a call. */
   readonly trigger?: Trigger;
+  /** DynamoDB Streams it consumes. @default [] */
+  readonly streams?: readonly StreamSource[];
   /**
    * Where its AWS SDK comes from: `runtime` (the copy in the Lambda runtime, left out of the
    * bundle) or `bundled`: the edge KeyValueStore's client and the pure-JS SigV4A signer
@@ -135,6 +172,17 @@ const READS_PUBLISHED_MEDIA = {
 
 /** Presigned URLs carry the signer's rights: PUT into the two upload prefixes, nothing else. */
 const UPLOADS_WHY = 'presigns uploads to keys of new jobs, which do not exist yet';
+
+/** Reads the catalog snapshot and search index discovery builds. */
+const READS_DISCOVERY_SNAPSHOT = {
+  discovery: [
+    {
+      prefix: DISCOVERY_PREFIX,
+      actions: ['get'],
+      why: 'reads the catalog snapshot and search index the indexer writes',
+    },
+  ],
+} as const satisfies FunctionDeclaration['buckets'];
 
 /** Prepositioning runs daily at this UTC time: off-peak for the Americas and Europe (docs/prepositioning.md). */
 export const PREPOSITION_SCHEDULE = { minute: '0', hour: '4' } as const;
@@ -323,8 +371,10 @@ export const FUNCTIONS = {
   },
   historyInternal: {
     entry: 'lambdas/history/handlers/internal.ts',
-    description: 'Internal: where a profile left off in a title (playback resumes there)',
+    description:
+      'Internal: where a profile left off in a title (playback resumes there), its continue-watching row',
     tables: { history: 'read' },
+    invokes: ['catalogInternal'],
     event: historyInternalRequestSchema,
   },
 
@@ -416,6 +466,112 @@ export const FUNCTIONS = {
     },
   },
 
+  // discovery
+  aggregateViewing: {
+    entry: 'lambdas/discovery/handlers/aggregate-viewing.ts',
+    timeoutSec: 60,
+    description:
+      'History and playback streams -> plays, unique viewers and watch time per country, day and title; liked titles and their co-occurrence',
+    tables: { discovery: 'write' },
+    streams: [
+      {
+        mappingId: 'HistoryViewingEvents',
+        table: 'history',
+        description: 'Heartbeats: watch time, and titles a profile liked (finished or watched half)',
+        batchSize: 100,
+        maxBatchingWindowSec: 5,
+        retryAttempts: 3,
+        filters: [{ eventName: ['INSERT', 'MODIFY'] }],
+      },
+      {
+        mappingId: 'PlaybackStartEvents',
+        table: 'playback',
+        description: 'New playback sessions: plays and unique viewers',
+        batchSize: 100,
+        maxBatchingWindowSec: 5,
+        retryAttempts: 3,
+        filters: [{ eventName: ['INSERT'], dynamodb: { Keys: { pk: { S: [{ prefix: 'session#' }] } } } }],
+      },
+    ],
+  },
+  indexCatalog: {
+    entry: 'lambdas/discovery/handlers/index-catalog.ts',
+    memorySize: 1024,
+    timeoutSec: 120,
+    description:
+      'Catalog stream (or the recommendations workflow) -> rebuilds the catalog snapshot and the search index',
+    tables: { discovery: 'read' },
+    invokes: ['catalogInternal'],
+    buckets: {
+      discovery: [
+        {
+          prefix: DISCOVERY_PREFIX,
+          actions: ['put'],
+          why: 'writes the catalog snapshot and the search index',
+        },
+      ],
+    },
+    streams: [
+      {
+        mappingId: 'CatalogChanges',
+        table: 'catalog',
+        description: 'Any title change: rebuild the snapshot and index (one rebuild per batch)',
+        batchSize: 1000,
+        maxBatchingWindowSec: 10,
+        retryAttempts: 3,
+      },
+    ],
+  },
+  searchTitles: {
+    entry: 'lambdas/discovery/handlers/search.ts',
+    memorySize: 1024,
+    description: 'GET /v1/search: typo-tolerant search over the catalog snapshot',
+    // Reads artwork statistics and records which poster it showed a profile (the bandit's impressions).
+    tables: { discovery: 'write' },
+    invokes: ['profilesInternal'],
+    buckets: READS_DISCOVERY_SNAPSHOT,
+  },
+  getTop10: {
+    entry: 'lambdas/discovery/handlers/top10.ts',
+    description: "GET /v1/top10: the most watched titles in the viewer's country over the last 7 days",
+    tables: { discovery: 'read' },
+    invokes: ['profilesInternal'],
+    buckets: READS_DISCOVERY_SNAPSHOT,
+  },
+  getRecommendations: {
+    entry: 'lambdas/discovery/handlers/recommendations.ts',
+    description: "GET /v1/profiles/{profileId}/recommendations: the profile's stored recommendations",
+    // Recomputes and stores a profile's list when it liked something since the last batch run.
+    tables: { discovery: 'write' },
+    invokes: ['profilesInternal'],
+    buckets: READS_DISCOVERY_SNAPSHOT,
+  },
+  recommendationsInternal: {
+    entry: 'lambdas/discovery/handlers/recommendations-internal.ts',
+    description: "Internal: a profile's recommendations for the home page",
+    tables: { discovery: 'write' },
+    buckets: READS_DISCOVERY_SNAPSHOT,
+    event: recommendationsInternalRequestSchema,
+  },
+  getHome: {
+    entry: 'lambdas/discovery/handlers/home.ts',
+    description: 'GET /v1/profiles/{profileId}/home: the home rows, each dependency behind a circuit breaker',
+    // Reads Top 10 and artwork statistics; records which artwork it showed (the bandit's impressions).
+    tables: { discovery: 'write' },
+    invokes: ['profilesInternal', 'historyInternal', 'recommendationsInternal'],
+    buckets: READS_DISCOVERY_SNAPSHOT,
+  },
+  recommendShard: {
+    entry: 'lambdas/discovery/handlers/recommend-shard.ts',
+    memorySize: 1024,
+    timeoutSec: 300,
+    description:
+      'Recommendations workflow (Distributed Map item): recomputes the lists of one shard of profiles',
+    tables: { discovery: 'write' },
+    buckets: READS_DISCOVERY_SNAPSHOT,
+    event: recommendShardEventSchema,
+  },
+
   // media pipeline
   getJob: {
     entry: 'lambdas/media-pipeline/handlers/get-job.ts',
@@ -490,6 +646,29 @@ export const FUNCTIONS = {
       ],
     },
   },
+  chooseArtwork: {
+    entry: 'lambdas/media-pipeline/handlers/choose-artwork.ts',
+    // Decoding is CPU-bound: 1 GB buys about half a vCPU; up to 60 captures take 1–2 s.
+    memorySize: 1024,
+    timeoutSec: 120,
+    description:
+      'Pipeline step: scores the captured frames and publishes the best as public poster candidates',
+    stack: 'mediaPipeline',
+    buckets: {
+      media: [
+        {
+          prefix: MEDIA_PREFIX,
+          actions: ['get', 'list'],
+          why: 'reads the frames a job captured as poster candidates; keys are per job',
+        },
+        {
+          prefix: ARTWORK_PREFIX,
+          actions: ['put'],
+          why: 'publishes the chosen poster candidates of new assets; keys are per asset',
+        },
+      ],
+    },
+  },
   publishAsset: {
     entry: 'lambdas/media-pipeline/handlers/publish-asset.ts',
     description: 'Pipeline step: marks the job READY with its asset',
@@ -509,6 +688,11 @@ export const FUNCTIONS = {
           prefix: MEDIA_PREFIX,
           actions: ['delete', 'list'],
           why: "deletes a failed job's partial outputs; keys are per job",
+        },
+        {
+          prefix: ARTWORK_PREFIX,
+          actions: ['delete', 'list'],
+          why: "deletes a failed job's published poster candidates; keys are per job",
         },
       ],
     },

@@ -3,8 +3,9 @@
  * internal function (Lambda `Invoke`, IAM-scoped to exactly that function) with one of these
  * requests. Invoke them with `invokeInternal` from `#shared/invoke.ts`.
  */
-import { titleAssetSchema, titleKindSchema } from './api/catalog.ts';
+import { availabilityWindowSchema, titleAssetSchema, titleKindSchema } from './api/catalog.ts';
 import { countrySchema, idSchema, maturitySchema } from './api/common.ts';
+import { continueWatchingSchema } from './api/history.ts';
 import { planIdSchema } from './api/subscriptions.ts';
 import * as z from './zod.ts';
 
@@ -50,10 +51,47 @@ export const catalogInternalRequestSchema = z.discriminatedUnion('op', [
   }),
   /** Any title, regardless of windows (admin flows: uploads). */
   z.object({ op: z.literal('getTitleForAdmin'), titleId: idSchema }),
+  /**
+   * One page of every browsable title (movies and series) with what discovery indexes, windows
+   * included (discovery filters by them itself): answers a `CatalogSnapshotPage`.
+   */
+  z.object({ op: z.literal('snapshot'), cursor: z.optional(z.string().check(z.maxLength(2048))) }),
 ]);
 export type CatalogInternalRequest = z.infer<typeof catalogInternalRequestSchema>;
 export const catalogInternalResponseSchema = z.object({ titles: z.array(titleFactsSchema) });
 export type CatalogInternalResponse = z.infer<typeof catalogInternalResponseSchema>;
+
+/** A browsable title as discovery keeps it in its snapshot. */
+export const snapshotTitleSchema = z.object({
+  titleId: z.string(),
+  kind: z.enum(['movie', 'series']),
+  name: z.string(),
+  synopsis: z.string(),
+  genres: z.array(z.string()),
+  cast: z.array(z.string()),
+  maturity: maturitySchema,
+  releaseYear: z.optional(z.number()),
+  availability: z.array(availabilityWindowSchema),
+  /** Editorial artwork (`poster` URL), as the catalog holds it. */
+  artwork: z.object({ poster: z.optional(z.string()), backdrop: z.optional(z.string()) }),
+  /**
+   * Poster candidates the pipeline extracted from the title's asset (a series: its first
+   * episode's). `url` is the image's path on the delivery edge (`/artwork/…`, public, no token):
+   * a client joins it to an edge's base URL (on AWS the distribution's domain).
+   */
+  artworkCandidates: z.optional(z.array(z.object({ artworkId: z.string(), url: z.string() }))),
+  /** A movie with an asset, or a series with a playable episode. */
+  playable: z.boolean(),
+  /** Series only: its episodes (viewing of an episode counts for its series). */
+  episodeIds: z.optional(z.array(z.string())),
+  createdAt: z.string(),
+});
+export type SnapshotTitle = z.infer<typeof snapshotTitleSchema>;
+export const catalogSnapshotPageSchema = z.object({
+  titles: z.array(snapshotTitleSchema),
+  nextCursor: z.optional(z.string()),
+});
+export type CatalogSnapshotPage = z.infer<typeof catalogSnapshotPageSchema>;
 
 /** subscriptionsInternal */
 export const subscriptionsInternalRequestSchema = z.discriminatedUnion('op', [
@@ -78,7 +116,16 @@ export const historyInternalRequestSchema = z.discriminatedUnion('op', [
    * finished it (playback's `resumeAtSec`). The caller has checked the profile is the account's.
    */
   z.object({ op: z.literal('resumePosition'), accountId: idSchema, profileId: idSchema, titleId: idSchema }),
+  /** The profile's continue-watching row as `GET …/continue-watching` answers it (discovery's home page). */
+  z.object({
+    op: z.literal('continueWatching'),
+    accountId: idSchema,
+    profileId: idSchema,
+    country: countrySchema,
+    maturity: maturitySchema,
+  }),
 ]);
+export const continueWatchingResponseSchema = continueWatchingSchema;
 export type HistoryInternalRequest = z.infer<typeof historyInternalRequestSchema>;
 export const resumePositionSchema = z.object({ positionSec: z.number().check(z.nonnegative()) });
 export type ResumePosition = z.infer<typeof resumePositionSchema>;

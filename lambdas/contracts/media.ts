@@ -95,6 +95,32 @@ export const captionTrackSchema = z.object({
 });
 export type CaptionTrack = z.infer<typeof captionTrackSchema>;
 
+/**
+ * A frame the pipeline chose as poster artwork for the asset's title (sharp, not black, well
+ * composed), published where viewers fetch it without a playback token.
+ */
+export const posterCandidateSchema = z.object({
+  /** Stable id of the image (a digest of its bytes): the same frame keeps its id across retries. */
+  artworkId: z.string().check(z.regex(/^[A-Za-z0-9_-]{1,64}$/)),
+  /** Media-bucket key: `artwork/<titleId>/<assetId>/<artworkId>.jpg`. */
+  key: z.string(),
+  /** Where in the asset the frame was captured, seconds from the start. */
+  atSec: z.number(),
+  /** The heuristic's score, 0–1: higher is a better poster. */
+  score: z.number(),
+});
+export type PosterCandidate = z.infer<typeof posterCandidateSchema>;
+
+/**
+ * The URL viewers fetch a public artwork key at: `<edge base URL>/<key>`. The edge serves
+ * `/artwork/*` without a token (posters are not secret): on AWS any pathway's
+ * `https://<distribution domain>`, locally an edge's `http://localhost:<port>`. Keys need no
+ * escaping (ids are `[A-Za-z0-9_-]`).
+ */
+export function artworkUrl(edgeBaseUrl: string, key: string): string {
+  return `${edgeBaseUrl.replace(/\/+$/, '')}/${key}`;
+}
+
 /** The playable asset a READY job publishes. Keys are media-bucket object keys. */
 export const assetSchema = z.object({
   assetId: z.string(),
@@ -115,5 +141,10 @@ export const assetSchema = z.object({
   captions: z.array(z.object({ lang: z.string(), playlistKey: z.string() })),
   posterKey: z.string(),
   thumbnails: z.object({ intervalSec: z.number(), keys: z.array(z.string()) }),
+  /**
+   * Up to 4 poster candidates, best first; absent on assets published before the pipeline chose
+   * them, empty when no captured frame was good enough.
+   */
+  posterCandidates: z.optional(z.array(posterCandidateSchema)),
 });
 export type Asset = z.infer<typeof assetSchema>;

@@ -17,6 +17,14 @@ import {
 } from './api/catalog.ts';
 import { emptySchema, profileIdSchema, titleIdSchema } from './api/common.ts';
 import {
+  discoveryProfileQuerySchema,
+  homeSchema,
+  recommendationsSchema,
+  searchQuerySchema,
+  searchResultsSchema,
+  top10Schema,
+} from './api/discovery.ts';
+import {
   continueWatchingSchema,
   heartbeatRequestSchema,
   historyEntrySchema,
@@ -80,6 +88,14 @@ export interface RouteResponse {
   readonly contentType?: string;
   /** Headers every answer of the route carries (caching, CORS). @default { 'cache-control': 'no-store' } */
   readonly headers?: Readonly<Record<string, string>>;
+  /**
+   * An answer that is the same for every viewer of a country may be kept by shared caches: these
+   * headers are added unless the query names one of `personalWith` (a profile makes it personal).
+   */
+  readonly sharedCache?: {
+    readonly headers: Readonly<Record<string, string>>;
+    readonly personalWith: readonly string[];
+  };
 }
 
 export interface RouteDeclaration {
@@ -128,6 +144,14 @@ const sessionParams = z.strictObject({ sessionId: sessionIdSchema });
 const jobParams = z.strictObject({ jobId: jobIdSchema });
 /** Public, cacheable JSON. */
 const PUBLIC_5_MIN = { 'cache-control': 'public, max-age=300' } as const;
+/** The same for every viewer of a country unless a profile is named: shared caches may keep it 5 minutes. */
+const SAME_PER_COUNTRY = {
+  headers: {
+    'cache-control': 'public, max-age=300',
+    vary: 'Authorization, CloudFront-Viewer-Country, X-Viewer-Country',
+  },
+  personalWith: ['profileId'],
+} as const;
 /** Players on any origin (the web app, other hosts) fetch it without credentials. */
 const ANY_ORIGIN = { 'access-control-allow-origin': '*' } as const;
 
@@ -391,6 +415,49 @@ export const ROUTE_DECLARATIONS = {
     params: profileParams,
     query: emptySchema,
     response: { status: 200, schema: continueWatchingSchema },
+    errors: { 404: 'PROFILE_NOT_FOUND' },
+  },
+
+  // discovery
+  getTop10: {
+    method: 'GET',
+    path: '/v1/top10',
+    auth: 'user',
+    summary: "Top 10 in the viewer's country over the last 7 days",
+    query: discoveryProfileQuerySchema,
+    response: { status: 200, schema: top10Schema, sharedCache: SAME_PER_COUNTRY },
+    errors: { 404: 'PROFILE_NOT_FOUND (?profileId=)' },
+  },
+  searchTitles: {
+    method: 'GET',
+    path: '/v1/search',
+    auth: 'user',
+    summary: 'Search titles by name, synopsis, cast and genre (typo-tolerant, prefixes, accents)',
+    query: searchQuerySchema,
+    response: { status: 200, schema: searchResultsSchema, sharedCache: SAME_PER_COUNTRY },
+    errors: {
+      400: 'INVALID_QUERY (empty or longer than 200 characters)',
+      404: 'PROFILE_NOT_FOUND (?profileId=)',
+    },
+  },
+  getRecommendations: {
+    method: 'GET',
+    path: '/v1/profiles/{profileId}/recommendations',
+    auth: 'user',
+    summary: 'Titles recommended for the profile, with reasons',
+    params: profileParams,
+    query: emptySchema,
+    response: { status: 200, schema: recommendationsSchema },
+    errors: { 404: 'PROFILE_NOT_FOUND' },
+  },
+  getHome: {
+    method: 'GET',
+    path: '/v1/profiles/{profileId}/home',
+    auth: 'user',
+    summary: 'The home page rows; says which dependencies were degraded',
+    params: profileParams,
+    query: emptySchema,
+    response: { status: 200, schema: homeSchema },
     errors: { 404: 'PROFILE_NOT_FOUND' },
   },
 

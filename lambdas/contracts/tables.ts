@@ -10,6 +10,11 @@ export interface TableDeclaration {
   readonly sortKey?: string;
   /** Numeric epoch-seconds attribute DynamoDB expires items by. */
   readonly timeToLiveAttribute?: string;
+  /**
+   * Publishes a DynamoDB Stream of its changes (new and old images), which other services consume
+   * as events (`streams` in `functions.ts`). @default false
+   */
+  readonly stream?: boolean;
   readonly indexes: readonly {
     readonly name: string;
     readonly partitionKey: string;
@@ -53,6 +58,8 @@ export const TABLES = {
   catalog: {
     constructId: 'Catalog',
     partitionKey: 'titleId',
+    // Discovery rebuilds its search index and catalog snapshot when a title changes.
+    stream: true,
     indexes: [
       { name: 'byListing', partitionKey: 'listing', sortKey: 'sortKey' },
       { name: 'bySeries', partitionKey: 'seriesId', sortKey: 'episodeKey' },
@@ -66,6 +73,8 @@ export const TABLES = {
     constructId: 'History',
     partitionKey: 'profileKey',
     sortKey: 'titleId',
+    // Heartbeats are viewing events: discovery aggregates watch time and what each profile liked.
+    stream: true,
     indexes: [{ name: 'byRecency', partitionKey: 'profileKey', sortKey: 'updatedAt' }],
   },
   /**
@@ -79,7 +88,22 @@ export const TABLES = {
     constructId: 'Playback',
     partitionKey: 'pk',
     timeToLiveAttribute: 'expiresAtEpoch',
+    // New sessions are playback starts: discovery counts plays and unique viewers.
+    stream: true,
     indexes: [{ name: 'byDay', partitionKey: 'popularityDay', sortKey: 'titleId' }],
+  },
+  /**
+   * discovery: the viewing aggregates and what is derived from them (`lambdas/discovery/adapters/
+   * discovery-table.ts` documents the key layout): plays, viewers and watch time per country, day
+   * and title; item co-occurrence; each profile's liked titles; stored recommendations; artwork
+   * statistics; processed stream records (idempotency), expiring.
+   */
+  discovery: {
+    constructId: 'Discovery',
+    partitionKey: 'pk',
+    sortKey: 'sk',
+    timeToLiveAttribute: 'expiresAtEpoch',
+    indexes: [],
   },
 } as const satisfies Record<string, TableDeclaration>;
 export type TableId = keyof typeof TABLES;

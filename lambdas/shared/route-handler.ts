@@ -80,13 +80,19 @@ export function routeHandler<K extends RoutedFunctionId>(
         event,
         context,
       } as RouteRequest<(typeof ROUTE_DECLARATIONS)[K]>;
-      return answer(route, await implementation(request));
+      return answer(route, await implementation(request), input.query);
     });
 }
 
 /** The declared response around the implementation's body. */
-function answer(route: RouteShape, body: unknown): APIGatewayProxyResult {
-  const { status, schema, contentType = JSON_CONTENT_TYPE, headers } = route.response;
+function answer(route: RouteShape, body: unknown, query: unknown): APIGatewayProxyResult {
+  const { status, schema, contentType = JSON_CONTENT_TYPE, sharedCache } = route.response;
+  const personal = (sharedCache?.personalWith ?? []).some(
+    (name) =>
+      typeof query === 'object' && query !== null && (query as Record<string, unknown>)[name] !== undefined,
+  );
+  const headers =
+    sharedCache && !personal ? { ...route.response.headers, ...sharedCache.headers } : route.response.headers;
   if (schema === null) {
     return {
       statusCode: status,

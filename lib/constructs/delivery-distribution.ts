@@ -1,7 +1,9 @@
 /**
  * One delivery pathway: a CloudFront distribution in front of the private media bucket (through
  * Origin Access Control) and the REST API (`/v1/*`), with the edge-token function on every media
- * behavior. The edge stack makes two of them from the same shared policies, function and OAC.
+ * behavior. Poster artwork (`/artwork/*`) is public: the same function lets its exact key shape
+ * through without a token, and it is cached like segments. The edge stack makes two of them from
+ * the same shared policies, function and OAC.
  */
 import { Duration } from 'aws-cdk-lib';
 import type { RestApiBase } from 'aws-cdk-lib/aws-apigateway';
@@ -72,7 +74,7 @@ export class DeliveryDistribution extends Construct {
     });
 
     this.distribution = new Distribution(this, 'Distribution', {
-      comment: `Showrunner delivery pathway ${props.pathwayId}: token-checked HLS from the media bucket, and the API at /v1/*`,
+      comment: `Showrunner delivery pathway ${props.pathwayId}: token-checked HLS and public artwork from the media bucket, and the API at /v1/*`,
       // Anything that is not a token path, the health probe or the API: the function answers
       // 403 (`missing`) before the bucket is ever asked.
       defaultBehavior: mediaBehavior(CachePolicy.CACHING_DISABLED, false),
@@ -80,6 +82,9 @@ export class DeliveryDistribution extends Construct {
         // Order matters: CloudFront takes the first pattern that matches.
         '/t/*.m3u8': mediaBehavior(props.playlistCache, true),
         '/t/*': mediaBehavior(props.segmentCache, false),
+        // Public poster candidates: immutable under their keys (the id is a digest of the bytes),
+        // JPEG already compressed.
+        '/artwork/*': mediaBehavior(props.segmentCache, false),
         '/_edge/health': mediaBehavior(CachePolicy.CACHING_DISABLED, false),
         '/v1/*': {
           origin: api,

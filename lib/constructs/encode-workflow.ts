@@ -36,6 +36,8 @@ export interface EncodeWorkflowProps {
   readonly validateSource: IFunction;
   readonly planEncode: IFunction;
   readonly verifyOutputs: IFunction;
+  /** Scores the captured frames and publishes the best as poster candidates. */
+  readonly chooseArtwork: IFunction;
   readonly publishAsset: IFunction;
   readonly discardOutputs: IFunction;
   /** Role MediaConvert assumes to read sources and write media. */
@@ -79,7 +81,7 @@ const MEDIACONVERT_RETRY: RetryProps = {
 
 /**
  * The encode pipeline as one state machine: claim the job (idempotent on re-delivery) →
- * validate → plan → transcode (MediaConvert, `.sync`) → verify → publish. Step Functions does
+ * validate → plan → transcode (MediaConvert, `.sync`) → verify → choose artwork → publish. Step Functions does
  * the sequencing, retries, catches and the simple status writes; Lambdas do the real work.
  * Every step is caught: a bad source ends REJECTED with its reason code, anything else ends
  * FAILED after the job's outputs are discarded, so nothing half-made is ever published.
@@ -151,8 +153,9 @@ export class EncodeWorkflow extends Construct {
     const discardOutputs = new LambdaInvoke(this, 'DiscardOutputs', {
       lambdaFunction: props.discardOutputs,
       payloadResponseOnly: true,
-      // The whole state: the error, and the plan's output prefix when the job got that far.
-      payload: TaskInput.fromJsonPathAt('$'),
+      // No payload: the function gets the whole state (the error, and the plan when the job got
+      // that far). `TaskInput.fromJsonPathAt('$')` would render `"Parameters": "$"`, which is not
+      // a Parameters object: the function received the string "$" and never cleaned anything.
       resultPath: '$.failure',
     })
       .addRetry(LAMBDA_RETRY)
@@ -281,6 +284,21 @@ export class EncodeWorkflow extends Construct {
       }).addRetry(LAMBDA_RETRY),
     );
 
+    // The chosen candidates go into the asset the next steps publish and announce: the function
+    // computes them, the state machine places them (ResultPath into the verified asset).
+    const chooseArtwork = onError(
+      new LambdaInvoke(this, 'ChooseArtwork', {
+        lambdaFunction: props.chooseArtwork,
+        payloadResponseOnly: true,
+        payload: TaskInput.fromObject({
+          jobId: JsonPath.stringAt('$.jobId'),
+          plan: JsonPath.objectAt('$.plan'),
+          durationSec: JsonPath.numberAt('$.verification.asset.durationSec'),
+        }),
+        resultPath: '$.verification.asset.posterCandidates',
+      }).addRetry(LAMBDA_RETRY),
+    );
+
     const ready = new Succeed(this, 'Ready');
     const publish = onError(
       new LambdaInvoke(this, 'PublishAsset', {
@@ -332,6 +350,7 @@ export class EncodeWorkflow extends Construct {
               .next(transcode)
               .next(onError(setStatus('MarkVerifying', 'VERIFYING')))
               .next(verify)
+              .next(chooseArtwork)
               .next(publish),
           ),
       );
@@ -349,6 +368,7 @@ export class EncodeWorkflow extends Construct {
       props.validateSource,
       props.planEncode,
       props.verifyOutputs,
+      props.chooseArtwork,
       props.publishAsset,
       props.discardOutputs,
     ]) {

@@ -16,9 +16,11 @@ import type { BucketId } from '../../lambdas/contracts/storage.ts';
 import type { TableId } from '../../lambdas/contracts/tables.ts';
 import type { TargetConfig } from '../config.ts';
 import { EdgeSigningKey } from '../constructs/edge-signing-key.ts';
+import { RecommendationsWorkflow } from '../constructs/recommendations-workflow.ts';
 import { ServiceApi } from '../constructs/service-api.ts';
 import type { ServiceFunction } from '../constructs/service-function.ts';
 import { ServiceFunctions } from '../constructs/service-functions.ts';
+import { StreamTriggers } from '../constructs/stream-triggers.ts';
 import { Triggers } from '../constructs/triggers.ts';
 import { UserDirectory } from '../constructs/user-directory.ts';
 import { edgeParameterNames } from './edge-stack.ts';
@@ -35,7 +37,8 @@ export interface ControlPlaneStackProps extends StackProps {
  * The REST API and the services behind it. Which functions exist follows from the declarations
  * (`lambdas/contracts/functions.ts`: those of the control plane the target can run) and the
  * routes (`lambdas/contracts/routes.ts`); each function's environment and grants from its needs
- * (`ServiceFunctions`, one wiring path); schedules and event rules from its trigger.
+ * (`ServiceFunctions`, one wiring path); schedules and event rules from its trigger; event source
+ * mappings from the table streams it declares.
  */
 export class ControlPlaneStack extends Stack {
   public readonly api: RestApi;
@@ -86,6 +89,11 @@ export class ControlPlaneStack extends Stack {
     this.functions = services.functions;
     this.edgeRevocationRoles = revocationRoles;
     new Triggers(this, 'Triggers', { functions: services.functions });
+    new StreamTriggers(this, 'StreamTriggers', { functions: services.functions, tables: props.tables });
+    new RecommendationsWorkflow(this, 'RecommendationsWorkflow', {
+      indexCatalog: services.get('indexCatalog'),
+      recommendShard: services.get('recommendShard'),
+    });
     this.api = new ServiceApi(this, 'Api', {
       name: `${config.stackPrefix}-api`,
       routes,

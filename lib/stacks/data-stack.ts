@@ -1,5 +1,12 @@
 import { Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
-import { AttributeType, BillingMode, type ITable, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import {
+  AttributeType,
+  BillingMode,
+  type ITable,
+  StreamViewType,
+  Table,
+  TableEncryption,
+} from 'aws-cdk-lib/aws-dynamodb';
 import {
   BlockPublicAccess,
   Bucket,
@@ -26,7 +33,9 @@ export class DataStack extends Stack {
   public readonly ingestBucket: IBucket;
   /** Private origin bucket of published media, read by the edge only. */
   public readonly mediaBucket: IBucket;
-  /** Server access logs of the two buckets above. */
+  /** Private bucket of discovery's catalog snapshot and search index (`DISCOVERY_PREFIX`). */
+  public readonly discoveryBucket: IBucket;
+  /** Server access logs of the buckets above. */
   public readonly accessLogsBucket: IBucket;
   /** The media pipeline's jobs table (`tables.jobs`). */
   public readonly jobsTable: ITable;
@@ -85,7 +94,18 @@ export class DataStack extends Stack {
       removalPolicy,
     });
 
+    const discovery = new Bucket(this, 'DiscoveryBucket', {
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      encryption: BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      serverAccessLogsBucket: accessLogs,
+      serverAccessLogsPrefix: 'discovery/',
+      // Rebuilt on every catalog change: old versions are not kept.
+      removalPolicy,
+    });
+
     this.ingestBucket = ingest;
+    this.discoveryBucket = discovery;
     this.mediaBucket = media;
     this.accessLogsBucket = accessLogs;
     this.tables = Object.fromEntries(
@@ -104,6 +124,8 @@ function declaredTable(scope: Construct, declaration: TableDeclaration, removalP
     encryption: TableEncryption.AWS_MANAGED,
     pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
     ...(declaration.timeToLiveAttribute ? { timeToLiveAttribute: declaration.timeToLiveAttribute } : {}),
+    // Consumers (`streams` in functions.ts) read both images: what changed, not only what is.
+    ...(declaration.stream ? { stream: StreamViewType.NEW_AND_OLD_IMAGES } : {}),
     removalPolicy,
   });
   for (const index of declaration.indexes) {

@@ -46,6 +46,7 @@ import {
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { StringParameter } from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
+import { ARTWORK_PREFIX, MEDIA_PREFIX } from '../../lambdas/contracts/storage.ts';
 import type { TargetConfig } from '../config.ts';
 import { DeliveryDistribution, PLAYLIST_TTL, SEGMENT_TTL } from '../constructs/delivery-distribution.ts';
 import type { ServiceFunction } from '../constructs/service-function.ts';
@@ -65,8 +66,11 @@ export function edgeParameterNames(config: Pick<TargetConfig, 'stackPrefix'>) {
   } as const;
 }
 
-/** Object keys the edge may read; the function rewrites `/t/<token>/media/...` to `/media/...`. */
-const MEDIA_PREFIX = 'media/';
+/**
+ * Object keys the edge may read: `media/` (the function rewrites `/t/<token>/media/...` to
+ * `/media/...`) and the public poster artwork under `artwork/`.
+ */
+const EDGE_READABLE_PREFIXES = [MEDIA_PREFIX, ARTWORK_PREFIX] as const;
 
 /**
  * What writers of the KeyValueStore call: its ETag (DescribeKeyValueStore), the keys of a sweep
@@ -304,7 +308,7 @@ export class EdgeStack extends Stack {
    * naming the distribution's ARN. The bucket policy lives in the data stack, which the edge
    * stack depends on: a distribution ARN there is a dependency cycle. So the origin gets an
    * imported reference (CDK leaves its policy alone) and the statement below, in the data
-   * stack's policy, allows CloudFront reads of `media/*` from distributions of this account
+   * stack's policy, allows CloudFront reads of `media/*` and `artwork/*` from distributions of this account
    * (`AWS:SourceArn` like `distribution/*`), the same wildcard CDK itself uses for OAC key
    * policies. Tightening it to the two ARNs after the first deploy is in docs/edge.md.
    */
@@ -315,7 +319,7 @@ export class EdgeStack extends Stack {
         effect: Effect.ALLOW,
         principals: [new ServicePrincipal('cloudfront.amazonaws.com')],
         actions: ['s3:GetObject'],
-        resources: [mediaBucket.arnForObjects(`${MEDIA_PREFIX}*`)],
+        resources: EDGE_READABLE_PREFIXES.map((prefix) => mediaBucket.arnForObjects(`${prefix}*`)),
         conditions: {
           ArnLike: { 'AWS:SourceArn': `arn:${Aws.PARTITION}:cloudfront::${Aws.ACCOUNT_ID}:distribution/*` },
           StringEquals: { 'AWS:SourceAccount': Aws.ACCOUNT_ID },

@@ -24,7 +24,8 @@ export interface MediaPipelineStackProps extends StackProps {
 }
 
 /**
- * Upload → EventBridge → Step Functions → validate → plan → MediaConvert → verify → publish.
+ * Upload → EventBridge → Step Functions → validate → plan → MediaConvert → verify → choose
+ * artwork → publish.
  */
 export class MediaPipelineStack extends Stack {
   public readonly stateMachine: EncodeWorkflow['stateMachine'];
@@ -77,6 +78,7 @@ export class MediaPipelineStack extends Stack {
       validateSource: steps.get('validateSource'),
       planEncode: steps.get('planEncode'),
       verifyOutputs: steps.get('verifyOutputs'),
+      chooseArtwork: steps.get('chooseArtwork'),
       publishAsset: steps.get('publishAsset'),
       discardOutputs: steps.get('discardOutputs'),
       mediaConvertRole: this.mediaConvertRole,

@@ -32,7 +32,7 @@ export interface EdgeOptions {
   port: number;
   /** @default '127.0.0.1' */
   host?: string;
-  /** Base URL of the origin that serves `/media/…` (the local media origin). */
+  /** Base URL of the origin that serves `/media/…` and `/artwork/…` (the local media origin). */
   originUrl: string;
   /** The KeyValueStore the function reads keys and revocations from (not needed without a function). */
   kvs?: KeyValueReader;

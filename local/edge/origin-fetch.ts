@@ -16,7 +16,7 @@ export interface OriginAnswer {
 }
 
 export interface OriginFetchOptions {
-  /** Base URL that serves `/media/…`. */
+  /** Base URL that serves `/media/…` and `/artwork/…`. */
   originUrl: string;
   /** TTL of an answer that gives no lifetime. */
   defaultTtlSec: number;

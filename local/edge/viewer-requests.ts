@@ -1,7 +1,8 @@
 /**
  * A viewer request through an edge, as CloudFront runs it: the viewer-request function first
  * (it refuses, answers, or rewrites the URI to the cache key: no token, no query string), then
- * the cache, then the origin. Without a function (the shield tier) `/media/…` is served as asked.
+ * the cache, then the origin. Without a function (the shield tier) `/media/…` and `/artwork/…`
+ * are served as asked.
  *
  * - Fresh in the cache: `Hit`. Stale with an ETag: revalidated, `RefreshHit` on 304.
  * - Otherwise one origin fetch per object (request collapsing): the first viewer's `Miss`, the
@@ -14,6 +15,9 @@ import type { EdgeCounters } from './edge-stats.ts';
 import { type EdgeFunction, viewerRequestEvent } from './function-runner.ts';
 import { isCacheable, type OriginAnswer, type OriginFetch } from './origin-fetch.ts';
 import type { ViewerResponses } from './viewer-responses.ts';
+
+/** What the shield tier passes to the origin: the media bucket prefixes the edges may read. */
+const SHIELDED_PREFIXES = ['/media/', '/artwork/'] as const;
 
 export interface ViewerRequestsOptions {
   /** The edge's name, in logs. */
@@ -69,10 +73,13 @@ export class ViewerRequests {
     await this.#serveOrFail(req, res, result.request.uri);
   }
 
-  /** A tier without a function (the shield): `/media/…` straight from the cache or the origin. */
+  /** A tier without a function (the shield): origin keys straight from the cache or the origin. */
   async #handleWithoutFunction(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const uri = (req.url ?? '/').split('?')[0] ?? '/';
-    if ((req.method !== 'GET' && req.method !== 'HEAD') || !uri.startsWith('/media/')) {
+    if (
+      (req.method !== 'GET' && req.method !== 'HEAD') ||
+      !SHIELDED_PREFIXES.some((p) => uri.startsWith(p))
+    ) {
       this.#options.responses.error(req, res, 404);
       return;
     }

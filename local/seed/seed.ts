@@ -4,15 +4,20 @@
  * generate a clip and ingest it (`cli/ingest-client.ts`: presigned upload → the real encode
  * pipeline → READY → the catalog attaches the asset).
  *
+ * With `viewing`, demo viewers then watch some of it (`viewing.ts`), so that Top 10 and
+ * recommendations have something to show on first start.
+ *
  * Once per data directory. Progress is journalled in `<dataDir>/seeding.json` as it happens, so
- * a seed stopped half-way (Ctrl+C) resumes at the next start without duplicating titles or
- * re-encoding what is already READY; when every clip is READY the journal becomes
- * `<dataDir>/seeded.json`, and from then on seeding is a no-op.
+ * a seed stopped half-way (Ctrl+C) resumes at the next start without duplicating titles,
+ * re-encoding what is already READY or watching anything twice; when every clip is READY (and
+ * the viewing is done) the journal becomes `<dataDir>/seeded.json`, and from then on seeding is a
+ * no-op.
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type IngestOptions, ingest } from '../../cli/ingest-client.ts';
 import type { JobStatus, JobView } from '../../lambdas/contracts/jobs.ts';
+import { ApiClient, SeedApiError, SeedError } from './api.ts';
 import { type ClipFormat, makeTitleCardClip } from './clip.ts';
 import {
   createTitleBody,
@@ -25,6 +30,16 @@ import {
   playableTitles,
   titleCardOf,
 } from './demo-catalog.ts';
+import { eachConcurrently, sleep, untilAborted } from './tasks.ts';
+import {
+  seedViewing,
+  summarizeViewing,
+  type ViewingOptions,
+  type ViewingRecord,
+  type ViewingSummary,
+} from './viewing.ts';
+
+export { SeedApiError, SeedError } from './api.ts';
 
 /** Written when every clip is READY: its presence makes seeding a no-op. */
 export const SEED_MARKER = 'seeded.json';
@@ -61,6 +76,11 @@ export interface SeedOptions {
   readonly pollMs?: number;
   /** How long a READY asset may take to show up as playable in the catalog. @default 30 s */
   readonly attachTimeoutMs?: number;
+  /**
+   * Then seed synthetic viewing (`viewing.ts`): demo viewers sign up, subscribe and watch.
+   * Also runs on a data directory whose catalog was seeded without it. @default no viewing
+   */
+  readonly viewing?: ViewingOptions;
 }
 
 /** One demo title as seeded. */
@@ -84,35 +104,20 @@ export interface SeedSummary {
   readonly clips: number;
   /** Of those, READY and attached to their titles. */
   readonly ready: number;
+  /** The viewing seeded by this run, or recorded in the marker. */
+  readonly viewing?: ViewingSummary;
   readonly elapsedMs: number;
 }
 
-/** The seed did not complete; what was done is kept and the next attempt resumes from it. */
-export class SeedError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'SeedError';
-  }
-}
-
-/** The platform answered a call with an error status. */
-export class SeedApiError extends SeedError {
-  readonly status: number;
-
-  constructor(message: string, status: number) {
-    super(message);
-    this.name = 'SeedApiError';
-    this.status = status;
-  }
-}
-
 /** The journal and marker file. */
-interface SeedRecord {
+export interface SeedRecord {
   version: 1;
   /** The moment windows are counted from. */
   seededAt: string;
   completedAt?: string;
   titles: SeededTitle[];
+  /** Absent in a seed that had no viewing (or predates it). */
+  viewing?: ViewingRecord;
 }
 
 /** The marker of a completed seed in `dataDir`, if any. */
@@ -132,7 +137,15 @@ export async function seedDemoCatalog(options: SeedOptions): Promise<SeedSummary
   const { signal } = options;
   const playable = playableTitles(titles);
   const done = readSeedMarker(options.dataDir);
-  if (done) return summarize('already-seeded', done.titles, playable.length, started);
+  if (done && (options.viewing === undefined || done.viewing?.completedAt !== undefined)) {
+    return summarize('already-seeded', done, playable.length, started);
+  }
+  if (done) {
+    // The catalog was seeded without viewing (by an older start, say): add it to the marker.
+    const markerPath = join(options.dataDir, SEED_MARKER);
+    const viewing = await seedViewingInto(done, () => writeAtomically(markerPath, done));
+    return summarize('seeded', done, playable.length, started, viewing);
+  }
 
   const attachTimeoutMs = options.attachTimeoutMs ?? 30_000;
   const concurrency = Math.min(MAX_SEED_CONCURRENCY, Math.max(1, Math.floor(options.concurrency ?? 2)));
@@ -222,11 +235,33 @@ export async function seedDemoCatalog(options: SeedOptions): Promise<SeedSummary
     );
   }
 
+  // 3. Viewing, journalled with the rest: the marker is written only once it is done too.
+  const viewing = options.viewing === undefined ? undefined : await seedViewingInto(record, save);
+
   record.completedAt = new Date().toISOString();
   writeAtomically(join(options.dataDir, SEED_MARKER), record);
   rmSync(journalPath, { force: true });
   if (options.workDir === undefined) rmSync(workDir, { recursive: true, force: true });
-  return summarize('seeded', record.titles, playable.length, started);
+  return summarize('seeded', record, playable.length, started, viewing);
+
+  /** Demo viewers watch the catalog of `target`, their progress saved with it. */
+  function seedViewingInto(target: SeedRecord, saveTarget: () => void): Promise<ViewingSummary> {
+    const titleIds = new Map(target.titles.filter((t) => t.complete).map((t) => [t.key, t.titleId]));
+    target.viewing ??= { accounts: [] };
+    return seedViewing({
+      apiUrl: options.apiUrl,
+      // Only what this seed made playable can be watched.
+      titles: titles.filter((t) => t.kind === 'series' || titleIds.has(t.key)),
+      titleIds: new Map(target.titles.map((t) => [t.key, t.titleId])),
+      seededAt: new Date(target.seededAt),
+      record: target.viewing,
+      save: saveTarget,
+      options: options.viewing ?? {},
+      now: () => new Date(),
+      log,
+      signal,
+    });
+  }
 
   async function encode(title: DemoMovie | DemoEpisode, entry: SeededTitle): Promise<JobView> {
     const file = await makeTitleCardClip(workDir, titleCardOf(title, titles), {
@@ -258,15 +293,22 @@ export async function seedDemoCatalog(options: SeedOptions): Promise<SeedSummary
 
 function summarize(
   outcome: SeedSummary['outcome'],
-  titles: readonly SeededTitle[],
+  record: SeedRecord,
   clips: number,
   started: number,
+  viewing?: ViewingSummary,
 ): SeedSummary {
+  const recorded =
+    record.viewing?.completedAt === undefined
+      ? undefined
+      : { ...summarizeViewing(record.viewing), apiCalls: 0, elapsedMs: 0 };
+  const ofViewing = viewing ?? recorded;
   return {
     outcome,
-    titles,
+    titles: record.titles,
     clips,
-    ready: titles.filter((t) => t.complete).length,
+    ready: record.titles.filter((t) => t.complete).length,
+    ...(ofViewing === undefined ? {} : { viewing: ofViewing }),
     elapsedMs: Math.round(performance.now() - started),
   };
 }
@@ -279,13 +321,11 @@ function liveCountry(title: DemoTitle, seededAt: Date, now: Date): string | unde
 
 /** The admin side of the API, with one login. */
 class AdminApi {
-  readonly #apiUrl: string;
-  readonly #token: string;
+  readonly #client: ApiClient;
   readonly #signal: AbortSignal | undefined;
 
-  private constructor(apiUrl: string, token: string, signal: AbortSignal | undefined) {
-    this.#apiUrl = apiUrl;
-    this.#token = token;
+  private constructor(client: ApiClient, signal: AbortSignal | undefined) {
+    this.#client = client;
     this.#signal = signal;
   }
 
@@ -294,13 +334,7 @@ class AdminApi {
     admin: { email: string; password: string },
     signal: AbortSignal | undefined,
   ): Promise<AdminApi> {
-    const base = apiUrl.replace(/\/+$/, '');
-    const anonymous = new AdminApi(base, '', signal);
-    const { accessToken } = await anonymous.call<{ accessToken: string }>('POST', '/v1/auth/login', {
-      email: admin.email,
-      password: admin.password,
-    });
-    return new AdminApi(base, accessToken, signal);
+    return new AdminApi(await ApiClient.login(apiUrl, admin, signal), signal);
   }
 
   /** True when a viewer in `country` sees the title as playable (its asset is attached). */
@@ -309,9 +343,7 @@ class AdminApi {
       'GET',
       `/v1/titles/${encodeURIComponent(titleId)}`,
       undefined,
-      {
-        'x-viewer-country': country,
-      },
+      { 'x-viewer-country': country },
     );
     return view.playable === true;
   }
@@ -339,85 +371,9 @@ class AdminApi {
     }
   }
 
-  async call<T>(
-    method: string,
-    path: string,
-    body?: unknown,
-    headers: Record<string, string> = {},
-  ): Promise<T> {
-    const response = await fetch(`${this.#apiUrl}${path}`, {
-      method,
-      headers: {
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        ...(this.#token ? { authorization: `Bearer ${this.#token}` } : {}),
-        ...headers,
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      ...(this.#signal ? { signal: this.#signal } : {}),
-    });
-    const text = await response.text();
-    if (!response.ok) {
-      throw new SeedApiError(
-        `${method} ${path} answered ${response.status} ${errorMessage(text)}`,
-        response.status,
-      );
-    }
-    return JSON.parse(text) as T;
+  call<T>(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<T> {
+    return this.#client.call<T>(method, path, body, headers);
   }
-}
-
-function errorMessage(text: string): string {
-  try {
-    const { error } = JSON.parse(text) as { error?: { code?: string; message?: string } };
-    if (error) return `${error.code}: ${error.message}`;
-  } catch {
-    // Not JSON: show the text.
-  }
-  return text.slice(0, 200);
-}
-
-/** Runs `work` over `items`, at most `concurrency` at a time; starts nothing new once aborted. */
-async function eachConcurrently<T>(
-  items: readonly T[],
-  concurrency: number,
-  signal: AbortSignal | undefined,
-  work: (item: T) => Promise<void>,
-): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    for (let item = items[next++]; item !== undefined && !signal?.aborted; item = items[next++])
-      await work(item);
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
-}
-
-/**
- * `promise`, or the abort reason as soon as `signal` aborts. The ingest client takes no signal:
- * an abandoned ingest stops by itself when the platform shuts down, and its rejection is dropped.
- */
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  promise.catch(() => undefined);
-  if (!signal) return promise;
-  signal.throwIfAborted();
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
-}
-
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }
 
 function readRecord(path: string): SeedRecord | undefined {

@@ -496,7 +496,9 @@ function planFrameCaptures(
     if (width === undefined || height === undefined) unsupported('frame captures without Width and Height');
     // Same key rule as describeOutputKeys; reuse its result when this is one of the groups it names.
     const baseKey = `${dir}${basename}${output.NameModifier ?? ''}`;
-    const named = [layout.poster, layout.thumbnails].find((k) => k.baseKey === baseKey);
+    const named = [layout.poster, layout.thumbnails, layout.posterCandidates].find(
+      (k) => k?.baseKey === baseKey,
+    );
     return {
       keys: named ?? {
         baseKey,

@@ -21,6 +21,7 @@ import { BUNDLE_METAFILE_CONTEXT } from '../../lib/constructs/service-function.t
 const WASM_FILE = 'MediaInfoModule.wasm';
 const WASM_SOURCE = new URL(`../../node_modules/mediainfo.js/dist/${WASM_FILE}`, import.meta.url);
 const PIPELINE_FUNCTIONS = [
+  'chooseArtwork',
   'discardOutputs',
   'planEncode',
   'publishAsset',

@@ -224,6 +224,37 @@ describe('delivery wiring on AWS (CloudFront)', () => {
     }
   });
 
+  it('lets only the pipeline write public artwork: ChooseArtwork puts, DiscardOutputs deletes, nothing else touches artwork/*', () => {
+    const everyFunction = [aws.data, aws.pipeline, aws.controlPlane, edge].flatMap(deployedFunctions);
+    const artworkActions = (fn: DeployedFunction) =>
+      ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'].filter((action) =>
+        resourcesOf(fn.statements, action).some((r) => JSON.stringify(r).includes('/artwork/*')),
+      );
+    const touching = Object.fromEntries(
+      everyFunction
+        .filter((fn) => artworkActions(fn).length > 0)
+        .map((fn) => [fn.functionId, artworkActions(fn)]),
+    );
+
+    expect(touching).toEqual({ chooseArtwork: ['s3:PutObject'], discardOutputs: ['s3:DeleteObject'] });
+  });
+
+  it('puts ChooseArtwork between VerifyOutputs and PublishAsset, its candidates into the published asset', () => {
+    const [machine] = Object.values(aws.pipeline.findResources('AWS::StepFunctions::StateMachine'));
+    const { States: states } = JSON.parse(
+      (
+        machine as { Properties: { DefinitionString: { 'Fn::Join': [string, unknown[]] } } }
+      ).Properties.DefinitionString['Fn::Join'][1]
+        .map((part) => (typeof part === 'string' ? part : 'X'))
+        .join(''),
+    ) as { States: Record<string, { Next?: string; ResultPath?: string; Parameters?: unknown }> };
+
+    expect(states.VerifyOutputs?.Next).toBe('ChooseArtwork');
+    expect(states.ChooseArtwork?.Next).toBe('PublishAsset');
+    expect(states.ChooseArtwork?.ResultPath).toBe('$.verification.asset.posterCandidates');
+    expect(JSON.stringify(states.PublishAsset?.Parameters)).toContain('$.verification.asset');
+  });
+
   it('generates the signing secret as canonical base64 in Secrets Manager, kept on AWS', () => {
     aws.controlPlane.hasResource('AWS::SecretsManager::Secret', {
       DeletionPolicy: 'Retain',

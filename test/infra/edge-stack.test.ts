@@ -108,8 +108,8 @@ describe('edge stack', () => {
   it('redirects HTTP to HTTPS on every behavior', () => {
     for (const config of distributions) {
       const all = [config.DefaultCacheBehavior, ...config.CacheBehaviors];
-      expect(all).toHaveLength(5);
-      expect(all.map((b) => b.ViewerProtocolPolicy)).toEqual(Array(5).fill('redirect-to-https'));
+      expect(all).toHaveLength(6);
+      expect(all.map((b) => b.ViewerProtocolPolicy)).toEqual(Array(6).fill('redirect-to-https'));
     }
   });
 
@@ -128,7 +128,7 @@ describe('edge stack', () => {
       { EventType: 'viewer-request', FunctionARN: { 'Fn::GetAtt': [fn, 'FunctionARN'] } },
     ];
     for (const config of distributions) {
-      for (const pattern of ['/t/*.m3u8', '/t/*', '/_edge/health']) {
+      for (const pattern of ['/t/*.m3u8', '/t/*', '/artwork/*', '/_edge/health']) {
         expect(behavior(config, pattern).FunctionAssociations, pattern).toEqual(atViewerRequest);
       }
       // Anything else is refused by the same function before the bucket is asked.
@@ -189,6 +189,20 @@ describe('edge stack', () => {
     for (const config of distributions) {
       expect(behavior(config, '/t/*.m3u8').CachePolicyId).toEqual({ Ref: playlistId });
       expect(behavior(config, '/t/*').CachePolicyId).toEqual({ Ref: segmentId });
+    }
+  });
+
+  it('serves public poster artwork at /artwork/* from the media bucket, cached like segments', () => {
+    const [segmentId] = Object.entries(edge.findResources('AWS::CloudFront::CachePolicy')).find(
+      ([, p]) =>
+        (p as { Properties: { CachePolicyConfig: { MaxTTL: number } } }).Properties.CachePolicyConfig
+          .MaxTTL === 31_536_000,
+    ) ?? [undefined];
+    for (const config of distributions) {
+      const artwork = behavior(config, '/artwork/*');
+      expect(artwork.CachePolicyId).toEqual({ Ref: segmentId });
+      expect(artwork.TargetOriginId).toBe(behavior(config, '/t/*').TargetOriginId);
+      expect([...artwork.AllowedMethods].sort()).toEqual(['GET', 'HEAD', 'OPTIONS']);
     }
   });
 
@@ -274,7 +288,7 @@ describe('edge stack', () => {
     );
   });
 
-  it('lets CloudFront distributions of this account read media/* only, by AWS:SourceArn', () => {
+  it('lets CloudFront distributions of this account read media/* and artwork/* only, by AWS:SourceArn', () => {
     const statements = Object.values(built.data.findResources('AWS::S3::BucketPolicy')).flatMap(
       (p) =>
         (p as { Properties: { PolicyDocument: { Statement: Record<string, unknown>[] } } }).Properties
@@ -305,11 +319,14 @@ describe('edge stack', () => {
         StringEquals: { 'AWS:SourceAccount': { Ref: 'AWS::AccountId' } },
       },
     });
-    const resource = cloudfront[0]?.Resource as {
+    const resources = cloudfront[0]?.Resource as {
       'Fn::Join': [string, [{ 'Fn::GetAtt': [string, string] }, string]];
-    };
-    expect(resource['Fn::Join'][1][0]['Fn::GetAtt'][0]).toMatch(/^MediaBucket/);
-    expect(resource['Fn::Join'][1][1]).toBe('/media/*');
+    }[];
+    expect(resources).toHaveLength(2);
+    for (const resource of resources) {
+      expect(resource['Fn::Join'][1][0]['Fn::GetAtt'][0]).toMatch(/^MediaBucket/);
+    }
+    expect(resources.map((r) => r['Fn::Join'][1][1]).sort()).toEqual(['/artwork/*', '/media/*']);
   });
 
   it('exposes the pathways and publishes them, with the KeyValueStore ARN, for playback', () => {

@@ -55,7 +55,18 @@ const TABLE_ACTIONS = {
   ],
 };
 const OBJECT_ACTIONS = { get: 's3:GetObject', put: 's3:PutObject', delete: 's3:DeleteObject' } as const;
-const BUCKET_CONSTRUCTS = { ingest: 'IngestBucket', media: 'MediaBucket' } as const;
+const BUCKET_CONSTRUCTS = {
+  ingest: 'IngestBucket',
+  media: 'MediaBucket',
+  discovery: 'DiscoveryBucket',
+} as const;
+/**
+ * What an event source mapping polls a table's stream with, as the function: on that stream only,
+ * and `dynamodb:ListStreams`, which IAM grants on `*` only.
+ */
+const STREAM_READ = ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator'];
+/** The control plane's one on-failure destination of its stream mappings (`StreamTriggers`). */
+const STREAM_DEAD_LETTERS = 'queue:StreamTriggersFailedBatches';
 const KVS_WRITE = [
   'cloudfront-keyvaluestore:DescribeKeyValueStore',
   'cloudfront-keyvaluestore:ListKeys',
@@ -95,6 +106,12 @@ function expectedOf(functionId: FunctionId, target: TargetName) {
   for (const callee of (declaration.invokes ?? []) as FunctionId[]) {
     env.add(functionEnv(callee));
     grants.add(`lambda:InvokeFunction function:${callee}`);
+  }
+  for (const source of declaration.streams ?? []) {
+    // The mapping polls with the function's role; no variable: the records come in the event.
+    for (const action of STREAM_READ) grants.add(`${action} stream:${TABLES[source.table].constructId}`);
+    grants.add('dynamodb:ListStreams *');
+    grants.add(`sqs:SendMessage ${STREAM_DEAD_LETTERS}`);
   }
   for (const need of declaration.config ?? []) env.add(CONFIG_ENV[need]);
   // `urls`: `api` only where -c apiBaseUrl is given (not in these synths), `mediaOrigin` only on
@@ -164,7 +181,8 @@ function label(resource: unknown, fn: Known, known: Map<string, Known>): string 
   const constructId = found.base;
   switch (found.type) {
     case 'AWS::DynamoDB::Table':
-      return `table:${constructId}${suffix}`;
+      // `GetAtt <table>.StreamArn` (imported from the data stack): the table's stream, not the table.
+      return text.includes('StreamArn') ? `stream:${constructId}` : `table:${constructId}${suffix}`;
     case 'AWS::S3::Bucket':
       return `bucket:${constructId}${suffix}`;
     case 'AWS::Lambda::Function':

@@ -7,9 +7,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import jpeg from 'jpeg-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingest } from '../../cli/ingest-client.ts';
+import { artworkUrl, type PosterCandidate } from '../../lambdas/contracts/media.ts';
+import { BLACK_MEAN_LUMA, lumaFromRgb, measureFrame } from '../../lambdas/media-pipeline/domain/artwork.ts';
 import { DEFAULT_ADMIN } from '../../local/defaults.ts';
+import { LOCAL_CREDENTIALS } from '../../local/emulators/dynamodb.ts';
 import { type Platform, startPlatform } from '../../local/platform.ts';
 import { apiClient, waitUntilPlayable } from '../support/api.ts';
 import { makeAudioOnly, makeClip, makeEmptyFile, makeTextFile, makeTruncated } from '../support/clips.ts';
@@ -144,6 +149,126 @@ describe('encode pipeline on the embedded platform', () => {
       await fetch(`${platform.info.gatewayUrl}/v1/admin/jobs/${job.jobId}`, { headers: await adminAuth() })
     ).json();
     expect(after).toMatchObject({ status: 'READY', manifestUrl: job.manifestUrl });
+  });
+});
+
+describe('poster candidates', () => {
+  /** 4 s of black, then 8 s of picture: 12 s, so a capture every 2 s (0, 2, … 10). */
+  async function blackThenPicture(): Promise<string> {
+    const file = join(dir, 'black-then-picture.mp4');
+    await run('ffmpeg', [
+      ...['-v', 'error', '-y'],
+      ...['-f', 'lavfi', '-i', 'color=black:size=640x360:rate=30:duration=4'],
+      ...['-f', 'lavfi', '-i', 'testsrc2=size=640x360:rate=30:duration=8'],
+      ...['-filter_complex', '[0:v][1:v]concat=n=2:v=1:a=0'],
+      ...['-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', file],
+    ]);
+    return file;
+  }
+
+  it('chooses 1–4 frames of the picture, none black, publishes them under artwork/ and the edge serves them without a token', async () => {
+    const job = await ingestFile(await blackThenPicture(), 'Poster candidates');
+    expect(job.status, job.reason).toBe('READY');
+    const candidates =
+      (job.asset as { posterCandidates?: PosterCandidate[] } | undefined)?.posterCandidates ?? [];
+
+    expect(candidates.length).toBeGreaterThanOrEqual(1);
+    expect(candidates.length).toBeLessThanOrEqual(4);
+    const prefix = `artwork/${job.titleId}/${job.jobId}/`;
+    for (const candidate of candidates) {
+      expect(candidate.key).toBe(`${prefix}${candidate.artworkId}.jpg`);
+      // Captures at 0 s and 2 s are black.
+      expect(candidate.atSec).toBeGreaterThanOrEqual(4);
+      expect(candidate.score).toBeGreaterThan(0);
+    }
+    const edge = platform.info.edges[0]?.baseUrl ?? '';
+    for (const candidate of candidates) {
+      const response = await fetch(artworkUrl(edge, candidate.key));
+      expect(response.status, candidate.key).toBe(200);
+      expect(response.headers.get('content-type')).toBe('image/jpeg');
+      expect(response.headers.get('cache-control')).toContain('immutable');
+      const image = jpeg.decode(new Uint8Array(await response.arrayBuffer()), { useTArray: true });
+      expect(image.width).toBe(640);
+      const measures = measureFrame(lumaFromRgb(image.width, image.height, image.data, 4));
+      expect(measures.meanLuma).toBeGreaterThan(BLACK_MEAN_LUMA);
+    }
+
+    // Only the chosen frames are public; the captures stay behind the token.
+    const s3 = new S3Client({
+      endpoint: platform.info.s3Endpoint,
+      region: 'us-east-1',
+      credentials: LOCAL_CREDENTIALS,
+      forcePathStyle: true,
+    });
+    const listed = await s3.send(
+      new ListObjectsV2Command({ Bucket: platform.info.mediaBucket, Prefix: prefix }),
+    );
+    expect((listed.Contents ?? []).map((o) => o.Key).sort()).toEqual(candidates.map((c) => c.key).sort());
+    const captures = await s3.send(
+      new ListObjectsV2Command({
+        Bucket: platform.info.mediaBucket,
+        Prefix: `media/${job.titleId}/${job.jobId}/candidates/`,
+      }),
+    );
+    expect(captures.KeyCount).toBe(6);
+    const blackCapture = await fetch(
+      `${edge}/media/${job.titleId}/${job.jobId}/candidates/candidate.0000000.jpg`,
+    );
+    expect(blackCapture.status).toBe(403);
+
+    // The catalog keeps them with the asset it attaches to the title.
+    await waitUntilPlayable(apiClient(platform.info.gatewayUrl), job.titleId, {
+      timeoutMs: 5000,
+      pollMs: 100,
+    });
+    const catalogInternal = platform.assembly.functions.find((f) => f.functionId === 'catalogInternal');
+    const facts = (await platform.lambda.invoke(catalogInternal?.arn ?? 'catalogInternal', {
+      op: 'getTitleForAdmin',
+      titleId: job.titleId,
+    })) as { titles: { asset?: { posterCandidates?: PosterCandidate[] } }[] };
+    expect(facts.titles[0]?.asset?.posterCandidates).toEqual(candidates);
+  });
+});
+
+describe('poster candidates of a failed job', () => {
+  it('are deleted with the rest of its outputs when publishing fails after they were published', async () => {
+    const file = await makeClip(dir, { width: 640, height: 360, durationSec: 4, audio: false });
+    const chosen: PosterCandidate[][] = [];
+    const invoke = platform.lambda.invoke.bind(platform.lambda);
+    platform.lambda.invoke = async (arnOrName, event, options) => {
+      const result = await invoke(arnOrName, event, options);
+      if (platform.lambda.find(arnOrName)?.functionId === 'chooseArtwork')
+        chosen.push(result as PosterCandidate[]);
+      return result;
+    };
+    platform.setFault('publishAsset', { kind: 'error' });
+    let job: Awaited<ReturnType<typeof ingestFile>>;
+    try {
+      job = await ingestFile(file, 'Failed after artwork');
+    } finally {
+      platform.setFault('publishAsset', undefined);
+      platform.lambda.invoke = invoke;
+    }
+
+    expect(job.status).toBe('FAILED');
+    // ChooseArtwork published candidates before PublishAsset failed …
+    const published = chosen.flat().filter((c) => c.key.startsWith(`artwork/${job.titleId}/${job.jobId}/`));
+    expect(published.length).toBeGreaterThanOrEqual(1);
+    const s3 = new S3Client({
+      endpoint: platform.info.s3Endpoint,
+      region: 'us-east-1',
+      credentials: LOCAL_CREDENTIALS,
+      forcePathStyle: true,
+    });
+    const left = async (prefix: string) =>
+      (await s3.send(new ListObjectsV2Command({ Bucket: platform.info.mediaBucket, Prefix: prefix })))
+        .KeyCount;
+    // … and DiscardOutputs removed them with the rest.
+    expect(await left(`artwork/${job.titleId}/${job.jobId}/`)).toBe(0);
+    expect(await left(`media/${job.titleId}/${job.jobId}/`)).toBe(0);
+    expect(
+      (await fetch(artworkUrl(platform.info.edges[0]?.baseUrl ?? '', published[0]?.key ?? ''))).status,
+    ).toBe(404);
   });
 });
 

@@ -14,7 +14,15 @@ import { createTitleRequestSchema, type TitleView } from '../../lambdas/contract
 import { DEFAULT_ADMIN } from '../../local/defaults.ts';
 import { type Platform, startPlatform } from '../../local/platform.ts';
 import { makeTitleCardClip } from '../../local/seed/clip.ts';
-import { createTitleBody, DEMO_CATALOG, type DemoTitle, isLiveIn } from '../../local/seed/demo-catalog.ts';
+import {
+  browsableTitles,
+  createTitleBody,
+  DEMO_CATALOG,
+  DEMO_COUNTRIES,
+  DEMO_GENRES,
+  type DemoTitle,
+  isLiveIn,
+} from '../../local/seed/demo-catalog.ts';
 import { SEED_JOURNAL, SEED_MARKER, type SeedOptions, seedDemoCatalog } from '../../local/seed/seed.ts';
 import { onFreePorts } from '../support/platform.ts';
 
@@ -29,16 +37,74 @@ function demo(key: string): DemoTitle {
 describe('the demo catalog', () => {
   const now = new Date('2026-06-01T12:00:00Z');
 
-  it('has at least 12 titles: films and a series with episodes in two seasons', () => {
-    expect(DEMO_CATALOG.length).toBeGreaterThanOrEqual(12);
-    expect(DEMO_CATALOG.filter((t) => t.kind === 'movie').length).toBeGreaterThanOrEqual(8);
+  const browsable = browsableTitles(DEMO_CATALOG);
+  const countriesOf = (t: DemoTitle) => new Set(t.availability.flatMap((w) => w.countries));
+
+  it('has at least 40 browsable titles: films, and series whose episodes are numbered once each', () => {
+    expect(browsable.length).toBeGreaterThanOrEqual(40);
+    expect(DEMO_CATALOG.filter((t) => t.kind === 'movie').length).toBeGreaterThanOrEqual(30);
     const series = DEMO_CATALOG.filter((t) => t.kind === 'series');
-    expect(series).toHaveLength(1);
+    expect(series.length).toBeGreaterThanOrEqual(3);
     const episodes = DEMO_CATALOG.filter((t) => t.kind === 'episode');
-    expect(episodes.every((e) => e.seriesKey === series[0]?.key)).toBe(true);
-    expect(new Set(episodes.map((e) => e.seasonNumber))).toEqual(new Set([1, 2]));
-    expect(new Set(episodes.map((e) => `${e.seasonNumber}x${e.episodeNumber}`)).size).toBe(episodes.length);
+    for (const show of series) {
+      const own = episodes.filter((e) => e.seriesKey === show.key);
+      expect(own.length, show.key).toBeGreaterThanOrEqual(2);
+      expect(new Set(own.map((e) => `${e.seasonNumber}x${e.episodeNumber}`)).size, show.key).toBe(own.length);
+      // Each series comes before its episodes: the seed creates titles in catalog order.
+      expect(DEMO_CATALOG.indexOf(show), show.key).toBeLessThan(DEMO_CATALOG.indexOf(own[0] as DemoTitle));
+    }
+    expect(episodes.every((e) => series.some((s) => s.key === e.seriesKey))).toBe(true);
+    const robotGarden = episodes.filter((e) => e.seriesKey === 'robot-garden');
+    expect(new Set(robotGarden.map((e) => e.seasonNumber))).toEqual(new Set([1, 2]));
     expect(new Set(DEMO_CATALOG.map((t) => t.key)).size).toBe(DEMO_CATALOG.length);
+    expect(new Set(browsable.map((t) => t.name)).size).toBe(browsable.length);
+  });
+
+  it('draws genres from one small vocabulary, each genre shared by at least two titles', () => {
+    const used = browsable.flatMap((t) => t.genres);
+    expect(used.filter((g) => !(DEMO_GENRES as readonly string[]).includes(g))).toEqual([]);
+    for (const genre of DEMO_GENRES) {
+      expect(browsable.filter((t) => t.genres.includes(genre)).length, genre).toBeGreaterThanOrEqual(2);
+    }
+  });
+
+  it('casts actors in two to four titles each, so titles are related by their cast', () => {
+    const appearances = new Map<string, number>();
+    for (const title of browsable) {
+      for (const actor of title.cast) appearances.set(actor, (appearances.get(actor) ?? 0) + 1);
+    }
+    expect([...appearances].filter(([, n]) => n > 4)).toEqual([]);
+    expect([...appearances.values()].filter((n) => n >= 2).length).toBeGreaterThanOrEqual(25);
+  });
+
+  it('tells each title in one or two sentences, with names accented for accent-insensitive search', () => {
+    for (const title of DEMO_CATALOG) {
+      const sentences = title.synopsis.split(/[.!?](?:\s|$)/).filter((s) => s.trim() !== '');
+      expect(sentences.length, title.key).toBeGreaterThanOrEqual(1);
+      expect(sentences.length, title.key).toBeLessThanOrEqual(2);
+    }
+    expect(browsable.filter((t) => /[À-ÿ]/.test(t.name)).length).toBeGreaterThanOrEqual(4);
+    expect(new Set(browsable.map((t) => t.releaseYear)).size).toBeGreaterThanOrEqual(8);
+  });
+
+  it('has enough kids titles live in every country for a kids home page', () => {
+    for (const country of DEMO_COUNTRIES) {
+      const kids = browsable.filter((t) => t.maturity === 'kids' && isLiveIn(t, country, now));
+      expect(kids.length, country).toBeGreaterThanOrEqual(10);
+    }
+  });
+
+  it('licenses most titles everywhere and some in one or two countries only', () => {
+    const everywhere = browsable.filter((t) => countriesOf(t).size === DEMO_COUNTRIES.length);
+    expect(everywhere.length).toBeGreaterThan(browsable.length / 2);
+    const regional = browsable.filter((t) => countriesOf(t).size <= 2);
+    expect(regional.length).toBeGreaterThanOrEqual(5);
+    expect(regional.filter((t) => countriesOf(t).size === 2).length).toBeGreaterThanOrEqual(2);
+    // One leaves: live now, gone in a hundred days.
+    expect(isLiveIn(demo('midnight-freight'), 'US', now)).toBe(true);
+    expect(isLiveIn(demo('midnight-freight'), 'US', now, new Date(now.getTime() + 100 * 86_400_000))).toBe(
+      false,
+    );
   });
 
   it('spans several genres, countries and ratings, kids included', () => {
@@ -61,11 +127,13 @@ describe('the demo catalog', () => {
   });
 
   it('gives every title a body the create-title API accepts, episodes naming their series', () => {
-    const seriesIds = new Map([['robot-garden', 'series-id-1']]);
+    const seriesIds = new Map(
+      DEMO_CATALOG.filter((t) => t.kind === 'series').map((t) => [t.key, `series-id-${t.key}`]),
+    );
     for (const title of DEMO_CATALOG) {
       const parsed = createTitleRequestSchema.safeParse(createTitleBody(title, now, seriesIds));
       expect(parsed.error, title.key).toBeUndefined();
-      if (title.kind === 'episode') expect(parsed.data?.seriesId).toBe('series-id-1');
+      if (title.kind === 'episode') expect(parsed.data?.seriesId).toBe(`series-id-${title.seriesKey}`);
     }
   });
 

@@ -21,6 +21,11 @@ export const startPlaybackRequestSchema = z.strictObject({
   profileId: profileIdSchema,
   titleId: titleIdSchema,
   device: z.optional(deviceSchema),
+  /**
+   * The poster the viewer started from (discovery's `artwork.artworkId`): discovery's artwork
+   * bandit counts the play for it.
+   */
+  artworkId: z.optional(z.string().check(z.regex(/^[A-Za-z0-9_-]{1,64}$/, 'not an artwork id'))),
 });
 export type StartPlaybackRequest = z.infer<typeof startPlaybackRequestSchema>;
 

@@ -29,6 +29,7 @@ const recordSchema = z.object({
   seriesId: z.optional(z.string()),
   seasonNumber: z.optional(z.number()),
   episodeNumber: z.optional(z.number()),
+  country: z.optional(z.string()),
 });
 
 /** The attributes a heartbeat writes (everything but the key). */
@@ -42,6 +43,7 @@ const WRITTEN = [
   'seriesId',
   'seasonNumber',
   'episodeNumber',
+  'country',
 ] as const satisfies readonly (keyof HistoryRecord)[];
 
 export function dynamoHistoryStore(tableName: string): HistoryStore {

@@ -132,6 +132,7 @@ export async function recordHeartbeat(
     updatedAt: now.toISOString(),
     finished: isFinished(heartbeat.positionSec, heartbeat.durationSec),
     titleName: title.name,
+    country: viewer.country,
     ...(title.kind === 'episode'
       ? { seriesId: title.seriesId, seasonNumber: title.seasonNumber, episodeNumber: title.episodeNumber }
       : {}),

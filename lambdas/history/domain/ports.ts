@@ -38,6 +38,8 @@ export interface HistoryRecord {
   readonly seriesId?: string;
   readonly seasonNumber?: number;
   readonly episodeNumber?: number;
+  /** Where the viewer watched from (the last heartbeat's country): discovery counts watch time per country. */
+  readonly country?: string;
 }
 
 /** Where a page of history stopped: the next page starts after this entry. */

@@ -36,13 +36,36 @@ export interface TranscodeJobInput {
    * @default 10
    */
   readonly thumbnailIntervalSec?: number;
+  /**
+   * Cadence of the frames captured as poster candidates (`posterCaptureCadence` of the source's
+   * duration spreads them over the whole programme).
+   * @default DEFAULT_POSTER_CAPTURES
+   */
+  readonly posterCaptures?: PosterCaptureCadence;
+}
+
+/** How often, and how many times at most, the poster-candidate group captures a frame. */
+export interface PosterCaptureCadence {
+  /** Whole seconds between captures; the first capture is the first frame. */
+  readonly intervalSec: number;
+  readonly maxCaptures: number;
 }
 
 /** Output group names; the key description and the local transcoder find groups by them. */
-export const OUTPUT_GROUP_NAMES = { hls: 'HLS', poster: 'Poster', thumbnails: 'Thumbnails' } as const;
+export const OUTPUT_GROUP_NAMES = {
+  hls: 'HLS',
+  poster: 'Poster',
+  thumbnails: 'Thumbnails',
+  posterCandidates: 'PosterCandidates',
+} as const;
 
 /** Base names MediaConvert builds every file name from, one per output group folder. */
-export const OUTPUT_BASENAMES = { hls: 'index', poster: 'poster', thumbnails: 'thumb' } as const;
+export const OUTPUT_BASENAMES = {
+  hls: 'index',
+  poster: 'poster',
+  thumbnails: 'thumb',
+  posterCandidates: 'candidate',
+} as const;
 
 /** Default seconds between trick-play thumbnails. */
 export const DEFAULT_THUMBNAIL_INTERVAL_SEC = 10;
@@ -52,6 +75,20 @@ export const THUMBNAIL_LONG_SIDE = 320;
 export const MAX_FRAME_CAPTURES = 10_000;
 /** JPEG quality for poster and thumbnails (1–100). */
 export const FRAME_CAPTURE_QUALITY = 80;
+/**
+ * Poster candidates are this many pixels on their longer side: enough for a title card on a TV
+ * row, small enough that the chooser decodes a few dozen in about a second.
+ */
+export const POSTER_CANDIDATE_LONG_SIDE = 640;
+/** At most this many frames are captured as poster candidates, whatever the duration. */
+export const MAX_POSTER_CAPTURES = 60;
+/** Never capture candidates closer than this: neighbouring frames are near-duplicates anyway. */
+export const MIN_POSTER_CAPTURE_INTERVAL_SEC = 2;
+/** The cadence when the planner does not say: every 10 s, up to `MAX_POSTER_CAPTURES`. */
+export const DEFAULT_POSTER_CAPTURES: PosterCaptureCadence = {
+  intervalSec: 10,
+  maxCaptures: MAX_POSTER_CAPTURES,
+};
 /** Audio rendition group id: ties the audio output to every video output in the HLS manifest. */
 export const AUDIO_GROUP_ID = 'audio';
 /** Name modifier of the audio rendition. */
@@ -62,13 +99,24 @@ const HRD_BUFFER_RATIO = 2;
 
 /**
  * MediaConvert job settings: one CMAF group (fMP4 HLS ladder, AAC audio, WebVTT captions), one
- * poster frame capture and one trick-play frame capture group.
+ * poster frame capture, one trick-play frame capture group and one group of poster candidates.
  */
 export function buildTranscodeJobSettings(input: TranscodeJobInput): JobSettings {
   const destination = normalizeDestination(input.destinationUri);
   const thumbnailIntervalSec = input.thumbnailIntervalSec ?? DEFAULT_THUMBNAIL_INTERVAL_SEC;
   if (!(thumbnailIntervalSec > 0) || !Number.isInteger(thumbnailIntervalSec)) {
     throw new RangeError(`thumbnailIntervalSec must be a positive whole number, got ${thumbnailIntervalSec}`);
+  }
+  const posterCaptures = input.posterCaptures ?? DEFAULT_POSTER_CAPTURES;
+  if (!isCountIn(posterCaptures.intervalSec, 1, Number.MAX_SAFE_INTEGER)) {
+    throw new RangeError(
+      `posterCaptures.intervalSec must be a positive whole number, got ${posterCaptures.intervalSec}`,
+    );
+  }
+  if (!isCountIn(posterCaptures.maxCaptures, 1, MAX_FRAME_CAPTURES)) {
+    throw new RangeError(
+      `posterCaptures.maxCaptures must be a whole number from 1 to ${MAX_FRAME_CAPTURES}, got ${posterCaptures.maxCaptures}`,
+    );
   }
   return {
     TimecodeConfig: { Source: 'ZEROBASED' },
@@ -81,7 +129,26 @@ export function buildTranscodeJobSettings(input: TranscodeJobInput): JobSettings
         input.ladder,
         thumbnailIntervalSec,
       ),
+      buildPosterCandidatesGroup(
+        `${destination}candidates/${OUTPUT_BASENAMES.posterCandidates}`,
+        input.ladder,
+        posterCaptures,
+      ),
     ],
+  };
+}
+
+/**
+ * Spreads the poster-candidate captures over the whole programme: one every
+ * `duration / MAX_POSTER_CAPTURES` seconds (whole seconds, MediaConvert's FramerateDenominator
+ * is an integer), never closer than `MIN_POSTER_CAPTURE_INTERVAL_SEC`. A two-hour film gets 60
+ * frames two minutes apart; a 10 s clip gets 5.
+ */
+export function posterCaptureCadence(durationSec: number): PosterCaptureCadence {
+  const spread = Number.isFinite(durationSec) && durationSec > 0 ? durationSec / MAX_POSTER_CAPTURES : 0;
+  return {
+    intervalSec: Math.max(MIN_POSTER_CAPTURE_INTERVAL_SEC, Math.ceil(spread)),
+    maxCaptures: MAX_POSTER_CAPTURES,
   };
 }
 
@@ -304,6 +371,26 @@ export function buildThumbnailGroup(destination: string, ladder: Ladder, interva
   });
 }
 
+/**
+ * Poster candidates: the first frame, then one every `cadence.intervalSec` seconds, at most
+ * `cadence.maxCaptures`, `POSTER_CANDIDATE_LONG_SIDE` pixels on the long side. The pipeline's
+ * ChooseArtwork step scores them and publishes the best under `artwork/`
+ * (FrameCaptureSettings: https://docs.aws.amazon.com/mediaconvert/latest/apireference/jobs.html#jobs-prop-framecapturesettings).
+ */
+export function buildPosterCandidatesGroup(
+  destination: string,
+  ladder: Ladder,
+  cadence: PosterCaptureCadence,
+): OutputGroup {
+  const { width, height } = fitLongSide(topRung(ladder), POSTER_CANDIDATE_LONG_SIDE);
+  return frameCaptureGroup(OUTPUT_GROUP_NAMES.posterCandidates, destination, width, height, {
+    FramerateNumerator: 1,
+    FramerateDenominator: cadence.intervalSec,
+    MaxCaptures: cadence.maxCaptures,
+    Quality: FRAME_CAPTURE_QUALITY,
+  });
+}
+
 function frameCaptureGroup(
   name: string,
   destination: string,
@@ -332,9 +419,14 @@ function frameCaptureGroup(
 }
 
 function thumbnailSize(top: Rung): { width: number; height: number } {
+  return fitLongSide(top, THUMBNAIL_LONG_SIDE);
+}
+
+/** The rung's size scaled down (never up) to `longSide` on its longer side, even dimensions. */
+function fitLongSide(top: Rung, longSide: number): { width: number; height: number } {
   const long = Math.max(top.width, top.height);
-  if (long <= THUMBNAIL_LONG_SIDE) return { width: top.width, height: top.height };
-  const scale = THUMBNAIL_LONG_SIDE / long;
+  if (long <= longSide) return { width: top.width, height: top.height };
+  const scale = longSide / long;
   return {
     width: Math.max(2, Math.round((top.width * scale) / 2) * 2),
     height: Math.max(2, Math.round((top.height * scale) / 2) * 2),
@@ -348,6 +440,10 @@ function topRung(ladder: Ladder): Rung {
   );
   if (top === undefined) throw new RangeError('ladder has no rungs');
   return top;
+}
+
+function isCountIn(value: number, min: number, max: number): boolean {
+  return Number.isInteger(value) && value >= min && value <= max;
 }
 
 function languageLabel(lang: string): string {
@@ -424,6 +520,8 @@ export interface OutputKeyLayout {
   readonly renditions: readonly RenditionKeys[];
   readonly poster: FrameCaptureKeys;
   readonly thumbnails: FrameCaptureKeys;
+  /** Frames the artwork chooser scores; `null` for settings made before the pipeline captured them. */
+  readonly posterCandidates: FrameCaptureKeys | null;
 }
 
 /** Thrown when settings lack what the key description needs; names the missing piece. */
@@ -446,7 +544,9 @@ export function describeOutputKeys(settings: JobSettings): OutputKeyLayout {
   const renditions = (hls.Outputs ?? []).map((output) => renditionKeys(output, dir, basename));
   const poster = frameCaptureKeys(findGroup(settings, OUTPUT_GROUP_NAMES.poster), settings);
   const thumbnails = frameCaptureKeys(findGroup(settings, OUTPUT_GROUP_NAMES.thumbnails), settings);
-  for (const other of [poster, thumbnails]) {
+  const candidatesGroup = settings.OutputGroups?.find((g) => g.Name === OUTPUT_GROUP_NAMES.posterCandidates);
+  const candidates = candidatesGroup === undefined ? undefined : frameCaptureKeys(candidatesGroup, settings);
+  for (const other of [poster, thumbnails, ...(candidates === undefined ? [] : [candidates])]) {
     if (other.bucket !== bucket) throw new JobSettingsError('all output groups must share one bucket');
   }
   return {
@@ -456,7 +556,18 @@ export function describeOutputKeys(settings: JobSettings): OutputKeyLayout {
     renditions,
     poster: poster.keys,
     thumbnails: thumbnails.keys,
+    posterCandidates: candidates?.keys ?? null,
   };
+}
+
+/** Seconds into the output at which capture `index` (from 0) was taken. */
+export function frameCaptureTimeSec(capture: FrameCaptureKeys, index: number): number {
+  return index * capture.intervalSec;
+}
+
+/** The capture number of one of `capture`'s keys, or `undefined` when the key is not one. */
+export function frameCaptureIndex(capture: FrameCaptureKeys, key: string): number | undefined {
+  return isFrameCaptureKey(capture, key) ? Number(key.slice(capture.baseKey.length + 1, -4)) : undefined;
 }
 
 /** Key of the `index`-th (from 1) media segment of a CMAF rendition. */

@@ -6,7 +6,7 @@ import { requireEnv, tableName } from '#shared/env.ts';
 import { PipelineError } from '#shared/errors.ts';
 import { functionHandler } from '#shared/function-handler.ts';
 import { dynamoJobsTable } from '../adapters/jobs-table.ts';
-import { buildTranscodeJobSettings } from '../domain/job-settings.ts';
+import { buildTranscodeJobSettings, posterCaptureCadence } from '../domain/job-settings.ts';
 import { planLadder } from '../domain/ladder.ts';
 
 const jobs = dynamoJobsTable(tableName('jobs'));
@@ -32,6 +32,7 @@ export const handler = functionHandler('planEncode', async (event: PlanInput) =>
     captions: job.captions.map((c) => ({ lang: c.lang, uri: `s3://${ingestBucket}/${c.key}` })),
     destinationUri: `s3://${mediaBucket}/${outputPrefix}`,
     ladder,
+    posterCaptures: posterCaptureCadence(probe.durationSec),
   });
   return { titleId: job.titleId, assetId, outputPrefix, ladder, settings };
 });

@@ -10,11 +10,12 @@
  * and bumps the version, so a start that read the map before can never write back a stale one.
  * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/transaction-apis.html
  */
-import { TransactionCanceledException, TransactionConflictException } from '@aws-sdk/client-dynamodb';
+import { TransactionConflictException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from '#contracts/zod.ts';
 import { documentClient } from '#shared/aws.ts';
 import { type RetryPolicy, withRetry } from '#shared/retry.ts';
+import { cancellationReasons } from '#shared/transactions.ts';
 import type { PlaybackSession, SessionStore } from '../domain/ports.ts';
 
 /** Partition key of the playback table (`TABLES.playback.partitionKey`). */
@@ -38,6 +39,9 @@ const sessionSchema = z.object({
   accountId: z.string(),
   profileId: z.string(),
   titleId: z.string(),
+  seriesId: z.optional(z.string()),
+  country: z.optional(z.string()),
+  artworkId: z.optional(z.string()),
   assetId: z.string(),
   manifestKey: z.string(),
   maxHeight: z.number(),
@@ -230,10 +234,4 @@ export function dynamoSessionStore(tableName: string): SessionStore {
 
 function toSession(item: Record<string, unknown>): PlaybackSession {
   return sessionSchema.parse(item);
-}
-
-/** Codes of a cancelled transaction, one per item (`None` for items that were fine). */
-function cancellationReasons(error: unknown): string[] | undefined {
-  if (!(error instanceof TransactionCanceledException)) return undefined;
-  return (error.CancellationReasons ?? []).map((r) => r.Code ?? 'None');
 }

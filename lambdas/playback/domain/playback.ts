@@ -40,6 +40,8 @@ export interface StartPlaybackRequest {
   readonly profileId: string;
   readonly titleId: string;
   readonly device?: { readonly maxHeight?: number; readonly codecs?: readonly string[] };
+  /** The poster the viewer started from (discovery's artwork token), passed on to the session. */
+  readonly artworkId?: string;
 }
 
 export interface StartPlaybackResult {
@@ -115,6 +117,9 @@ export async function startPlayback(
     accountId: viewer.accountId,
     profileId: profile.profileId,
     titleId: title.titleId,
+    ...(title.seriesId === undefined ? {} : { seriesId: title.seriesId }),
+    country: viewer.country,
+    ...(request.artworkId === undefined ? {} : { artworkId: request.artworkId }),
     assetId: asset.assetId,
     manifestKey: asset.manifestKey,
     maxHeight,

@@ -95,6 +95,12 @@ export interface PlaybackSession {
   readonly accountId: string;
   readonly profileId: string;
   readonly titleId: string;
+  /** Episodes: their series (discovery counts an episode's play for its series). */
+  readonly seriesId?: string;
+  /** The viewer's country at the start (discovery counts plays per country). */
+  readonly country?: string;
+  /** The poster the play started from, if the client said (discovery's artwork bandit). */
+  readonly artworkId?: string;
   readonly assetId: string;
   /** Media-bucket key of the asset's multivariant playlist. */
   readonly manifestKey: string;
@@ -161,6 +167,12 @@ export interface ResumePositions {
 /** The asset a start played: what prepositioning warms. */
 export interface PlayedAsset {
   readonly titleId: string;
+  /** Episodes: their series (discovery counts an episode's play for its series). */
+  readonly seriesId?: string;
+  /** The viewer's country at the start (discovery counts plays per country). */
+  readonly country?: string;
+  /** The poster the play started from, if the client said (discovery's artwork bandit). */
+  readonly artworkId?: string;
   readonly assetId: string;
   /** Media-bucket key of the asset's multivariant playlist. */
   readonly manifestKey: string;

@@ -30,7 +30,8 @@ async function catalogInternal(event: unknown): Promise<CatalogInternalResponse>
       return { titles: next ? [next] : [] };
     }
     case 'getTitleForAdmin':
-      throw new Error('not used by history');
+    case 'snapshot':
+      throw new Error(`${request.op} is not used by history`);
   }
 }
 

@@ -174,7 +174,7 @@ const CASES: [string, Schema, unknown, PropertyKey[], string][] = [
     catalogInternalRequestSchema,
     { op: 'x', titleId: 't1' },
     ['op'],
-    "Invalid discriminator value. Expected 'describeTitles' | 'nextEpisode' | 'getTitleForAdmin'",
+    "Invalid discriminator value. Expected 'describeTitles' | 'nextEpisode' | 'getTitleForAdmin' | 'snapshot'",
   ],
   [
     'a literal union no member accepts',

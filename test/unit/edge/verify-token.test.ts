@@ -245,6 +245,45 @@ describe('edge token function', () => {
     });
   });
 
+  describe('public artwork', () => {
+    const artwork = `/artwork/${TITLE}/${ASSET}/3f9a0c1d2e4b5a6f.jpg`;
+
+    it.each(['GET', 'HEAD'])(
+      'lets a %s of a poster candidate through unchanged, without a token',
+      async (method) => {
+        // No signing key at all: artwork never touches the KeyValueStore.
+        kvs.delete(edgeKeyEntry(KID));
+
+        const result = await fetchAt(artwork, method);
+
+        expectForwardedTo(result, artwork);
+        if (result.type === 'request') expect(result.request.method).toBe(method);
+      },
+    );
+
+    it.each([
+      [
+        'a parent-folder step out of artwork',
+        `/artwork/${TITLE}/${ASSET}/../../../${media('hls/index.m3u8')}`,
+      ],
+      ['a file that is not a JPEG', `/artwork/${TITLE}/${ASSET}/index.m3u8`],
+      ['a path one folder short', `/artwork/${TITLE}/3f9a0c1d2e4b5a6f.jpg`],
+      ['a path one folder deep too many', `/artwork/${TITLE}/${ASSET}/x/3f9a0c1d2e4b5a6f.jpg`],
+      ['a percent-encoded name', `/artwork/${TITLE}/${ASSET}/3f9a%2E.jpg`],
+      ['the bare folder', '/artwork/'],
+    ])('refuses %s as malformed', async (_, url) => {
+      expectRefused(await fetchAt(url), 'malformed');
+    });
+
+    it('refuses methods other than GET, HEAD and OPTIONS on artwork as malformed', async () => {
+      expectRefused(await fetchAt(artwork, 'PUT'), 'malformed');
+    });
+
+    it('keeps the raw captures under media/ behind the token', async () => {
+      expectRefused(await fetchAt(`/${media('candidates/candidate.0000003.jpg')}`), 'missing');
+    });
+  });
+
   describe('test vector', () => {
     // Fixed key and claims; the token was computed outside this code base (Python's hmac).
     const VECTOR_KEY = 'AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=';

@@ -138,9 +138,15 @@ describe('resolveIntrinsics', () => {
       );
     });
 
+    it("names a table's stream by the table, for the local stream pollers to find the live one", () => {
+      expect(resolve({ 'Fn::GetAtt': ['JobsTable1A2B3C4D', 'StreamArn'] })).toBe(
+        'arn:aws:dynamodb:us-east-1:000000000000:table/Showrunner-Data-JobsTable1A2B3C4D/stream/local',
+      );
+    });
+
     it('refuses an attribute it cannot know locally', () => {
-      expect(() => resolve({ 'Fn::GetAtt': ['JobsTable1A2B3C4D', 'StreamArn'] })).toThrow(
-        'Fn::GetAtt JobsTable1A2B3C4D.StreamArn is not resolved locally',
+      expect(() => resolve({ 'Fn::GetAtt': ['JobsTable1A2B3C4D', 'TableId'] })).toThrow(
+        'Fn::GetAtt JobsTable1A2B3C4D.TableId is not resolved locally',
       );
     });
 

@@ -1,13 +1,18 @@
 import type { JobSettings, Output, OutputGroup } from '@aws-sdk/client-mediaconvert';
 import { describe, expect, it } from 'vitest';
 import type { Ladder, SourceProbe } from '#contracts/media.ts';
+import { filterGraph, planLocalTranscode } from '#local/transcoder/ffmpeg-args.ts';
 import {
   buildTranscodeJobSettings,
   cmafSegmentKey,
   describeOutputKeys,
+  frameCaptureIndex,
   frameCaptureKey,
+  frameCaptureTimeSec,
   isFrameCaptureKey,
   JobSettingsError,
+  MAX_POSTER_CAPTURES,
+  posterCaptureCadence,
   type TranscodeJobInput,
 } from '#media-pipeline/domain/job-settings.ts';
 import { planLadder } from '#media-pipeline/domain/ladder.ts';
@@ -304,6 +309,62 @@ describe('buildTranscodeJobSettings', () => {
     expect(thumbnails.Outputs?.[0]?.VideoDescription).toMatchObject({ Width: 160, Height: 120 });
   });
 
+  it('captures poster candidates into <dest>candidates/: JPEG, 640 px on the long side, at the planned cadence', () => {
+    const candidates = group(
+      settingsFor(SOURCES['1080p'] as SourceProbe, { posterCaptures: { intervalSec: 120, maxCaptures: 60 } }),
+      'PosterCandidates',
+    );
+
+    expect(candidates.OutputGroupSettings).toEqual({
+      Type: 'FILE_GROUP_SETTINGS',
+      FileGroupSettings: { Destination: `${DEST}candidates/candidate` },
+    });
+    expect(candidates.Outputs).toHaveLength(1);
+    expect(candidates.Outputs?.[0]).toMatchObject({
+      ContainerSettings: { Container: 'RAW' },
+      Extension: 'jpg',
+      VideoDescription: {
+        Width: 640,
+        Height: 360,
+        CodecSettings: {
+          Codec: 'FRAME_CAPTURE',
+          FrameCaptureSettings: {
+            FramerateNumerator: 1,
+            FramerateDenominator: 120,
+            MaxCaptures: 60,
+            Quality: 80,
+          },
+        },
+      },
+    });
+  });
+
+  it('sizes portrait candidates 640 px tall and keeps a tiny source at its own size', () => {
+    const portrait = group(settingsFor(SOURCES.portrait as SourceProbe), 'PosterCandidates');
+    const tiny = group(settingsFor(SOURCES['160x120'] as SourceProbe), 'PosterCandidates');
+
+    expect(portrait.Outputs?.[0]?.VideoDescription).toMatchObject({ Width: 360, Height: 640 });
+    expect(tiny.Outputs?.[0]?.VideoDescription).toMatchObject({ Width: 160, Height: 120 });
+  });
+
+  it('captures a candidate every 10 s, at most 60, when the planner gives no cadence', () => {
+    const candidates = group(settingsFor(SOURCES['720p'] as SourceProbe), 'PosterCandidates');
+
+    expect(candidates.Outputs?.[0]?.VideoDescription?.CodecSettings?.FrameCaptureSettings).toMatchObject({
+      FramerateDenominator: 10,
+      MaxCaptures: 60,
+    });
+  });
+
+  it.each([
+    ['a fractional interval', { intervalSec: 2.5, maxCaptures: 10 }],
+    ['a zero interval', { intervalSec: 0, maxCaptures: 10 }],
+    ['no captures', { intervalSec: 10, maxCaptures: 0 }],
+    ['more captures than MediaConvert allows', { intervalSec: 10, maxCaptures: 10_001 }],
+  ])('refuses a poster cadence with %s', (_, posterCaptures) => {
+    expect(() => settingsFor(SOURCES['720p'] as SourceProbe, { posterCaptures })).toThrow(RangeError);
+  });
+
   it('refuses a fractional thumbnail interval and a destination outside S3', () => {
     expect(() => settingsFor(SOURCES['720p'] as SourceProbe, { thumbnailIntervalSec: 2.5 })).toThrow(
       RangeError,
@@ -322,6 +383,30 @@ describe('buildTranscodeJobSettings', () => {
       `${DEST}hls/index`,
     );
   });
+});
+
+describe('posterCaptureCadence', () => {
+  it.each([
+    ['a 3 s clip', 2, 3],
+    ['a 10 s clip', 2, 10],
+    ['a 5 min short', 5, 300],
+    ['a 2 h film', 120, 7200],
+    ['a 2 h film and a second', 121, 7201],
+    ['a source of unknown duration', 2, Number.NaN],
+  ])('captures %s every %i s', (_, intervalSec, durationSec) => {
+    expect(posterCaptureCadence(durationSec)).toEqual({ intervalSec, maxCaptures: MAX_POSTER_CAPTURES });
+  });
+
+  it.each([1, 59, 61, 600, 5400, 21_600])(
+    'reaches to within one interval of the end of a %i s programme within the capture budget',
+    (durationSec) => {
+      const { intervalSec, maxCaptures } = posterCaptureCadence(durationSec);
+      const captured = Math.min(maxCaptures, Math.floor(durationSec / intervalSec) + 1);
+
+      expect(captured).toBeLessThanOrEqual(MAX_POSTER_CAPTURES);
+      expect((captured - 1) * intervalSec + intervalSec).toBeGreaterThanOrEqual(durationSec);
+    },
+  );
 });
 
 describe('describeOutputKeys', () => {
@@ -358,6 +443,32 @@ describe('describeOutputKeys', () => {
     expect(layout.poster.maxCaptures).toBe(1);
     expect(frameCaptureKey(layout.thumbnails, 42)).toBe('media/title-1/asset-1/thumbnails/thumb.0000042.jpg');
     expect(layout.thumbnails.intervalSec).toBe(10);
+  });
+
+  it('describes the poster-candidate captures, their numbers and their times', () => {
+    const candidates = layout.posterCandidates;
+
+    expect(candidates).toEqual({
+      baseKey: 'media/title-1/asset-1/candidates/candidate',
+      intervalSec: 10,
+      maxCaptures: 60,
+    });
+    if (candidates === null) return;
+    expect(frameCaptureKey(candidates, 7)).toBe('media/title-1/asset-1/candidates/candidate.0000007.jpg');
+    expect(frameCaptureIndex(candidates, 'media/title-1/asset-1/candidates/candidate.0000007.jpg')).toBe(7);
+    expect(
+      frameCaptureIndex(candidates, 'media/title-1/asset-1/thumbnails/thumb.0000007.jpg'),
+    ).toBeUndefined();
+    expect(frameCaptureTimeSec(candidates, 7)).toBe(70);
+  });
+
+  it('reads settings made before poster candidates were captured, with none', () => {
+    const older: JobSettings = {
+      ...settings,
+      OutputGroups: settings.OutputGroups?.filter((g) => g.Name !== 'PosterCandidates'),
+    };
+
+    expect(describeOutputKeys(older).posterCandidates).toBeNull();
   });
 
   it('recognises frame-capture keys by their pattern', () => {
@@ -398,5 +509,26 @@ describe('a ladder with one rung', () => {
       Width: 160,
       Height: 120,
     });
+  });
+});
+
+describe('the local transcoder', () => {
+  it('honours the poster-candidate group: the same keys, size, cadence and count as MediaConvert', () => {
+    const settings = settingsFor(SOURCES['1080p'] as SourceProbe, {
+      posterCaptures: { intervalSec: 4, maxCaptures: 12 },
+    });
+
+    const plan = planLocalTranscode(settings);
+
+    const capture = plan.frameCaptures.find((c) => c.keys.baseKey.endsWith('/candidates/candidate'));
+    expect(capture).toEqual({
+      keys: { baseKey: 'media/title-1/asset-1/candidates/candidate', intervalSec: 4, maxCaptures: 12 },
+      width: 640,
+      height: 360,
+      quality: 80,
+    });
+    expect(filterGraph(plan)).toContain(
+      "select='isnan(prev_selected_t)+gte(t-prev_selected_t\\,4)',trim=end_frame=12,scale=640:360",
+    );
   });
 });
