@@ -32,7 +32,8 @@ import {
 import { RECOMMENDATIONS_WORKFLOW } from '#contracts/discovery.ts';
 import * as z from '#contracts/zod.ts';
 import { documentClient } from '#shared/aws.ts';
-import { cancellationReasons } from '#shared/transactions.ts';
+import { withRetry } from '#shared/retry.ts';
+import { cancellationReasons, TRANSACTION_CONFLICT_RETRY } from '#shared/transactions.ts';
 import { parseArtworkToken } from '../domain/artwork.ts';
 import { ARTWORK_SEGMENT_ALL } from '../domain/artwork-bandit.ts';
 import type {
@@ -112,7 +113,10 @@ export function dynamoDiscoveryTable(
     markerIndex = 0,
   ): Promise<{ applied: boolean; reasons?: string[] }> {
     try {
-      await db.send(new TransactWriteCommand({ TransactItems: items }));
+      await withRetry(
+        () => db.send(new TransactWriteCommand({ TransactItems: items })),
+        TRANSACTION_CONFLICT_RETRY,
+      );
       return { applied: true };
     } catch (error) {
       const reasons = cancellationReasons(error);

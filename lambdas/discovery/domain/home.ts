@@ -102,7 +102,7 @@ export async function buildHome(ports: HomePorts, profileId: string, audience: A
   if (top10Result.ok && top10Items.length > 0) {
     rows.push({
       id: 'top10',
-      title: `Top 10 in ${audience.country} today`,
+      title: `Top 10 in ${audience.country} this week`,
       reason: `Most watched in ${audience.country} over the last ${top10Result.value.days.length} days`,
       items: top10Items.map(({ rank: _r, plays: _p, viewers: _v, watchHours: _w, ...item }) => item),
     });

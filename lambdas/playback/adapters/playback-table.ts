@@ -14,8 +14,8 @@ import { TransactionConflictException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from '#contracts/zod.ts';
 import { documentClient } from '#shared/aws.ts';
-import { type RetryPolicy, withRetry } from '#shared/retry.ts';
-import { cancellationReasons } from '#shared/transactions.ts';
+import { withRetry } from '#shared/retry.ts';
+import { cancellationReasons, TRANSACTION_CONFLICT_RETRY } from '#shared/transactions.ts';
 import type { PlaybackSession, SessionStore } from '../domain/ports.ts';
 
 /** Partition key of the playback table (`TABLES.playback.partitionKey`). */
@@ -26,13 +26,6 @@ const PK = 'pk';
  * (`TransactionConflict`) wrote nothing, so it is sent again: 6 tries in all, then the last
  * cancellation surfaces as it was. Not for `commitStart`, whose caller reads the map again.
  */
-const TRANSACTION_CONFLICT_RETRY: RetryPolicy = {
-  maxAttempts: 6,
-  baseDelayMs: 10,
-  retryable: (error) =>
-    error instanceof TransactionConflictException ||
-    cancellationReasons(error)?.includes('TransactionConflict') === true,
-};
 
 const sessionSchema = z.object({
   sessionId: z.string(),

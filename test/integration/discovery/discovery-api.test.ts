@@ -55,7 +55,10 @@ async function playableTitle(key: string, fields: Record<string, unknown>): Prom
 
 async function newViewer(country: string): Promise<Viewer> {
   const user = await env.api.newUser({ country });
-  const subscribed = await user.api.put('/v1/subscription', { plan: 'premium', card: { number: '4242 4242 4242 4242' } });
+  const subscribed = await user.api.put('/v1/subscription', {
+    plan: 'premium',
+    card: { number: '4242 4242 4242 4242' },
+  });
   expect(subscribed.status, JSON.stringify(subscribed.body)).toBe(200);
   const [adult, kids] = await Promise.all([
     user.api.post('/v1/profiles', { name: 'Grown-up', maturity: 'adult' }),
@@ -102,10 +105,28 @@ beforeAll(async () => {
   durationSec = asset.durationSec;
   titles.lighthouse = job.titleId;
   await waitUntilPlayable(env.api, job.titleId);
-  await admin.patch(`/v1/admin/titles/${job.titleId}`, { genres: ['drama'], synopsis: 'A keeper and his light.' });
-  await playableTitle('heist', { name: 'The Midnight Heist', genres: ['thriller'], cast: ['Ana Ruiz'], maturity: 'adult' });
-  await playableTitle('cipher', { name: 'Cipher Run', genres: ['thriller'], cast: ['Ana Ruiz'], maturity: 'adult' });
-  await playableTitle('vault', { name: 'Vault Nine', genres: ['thriller'], cast: ['Ana Ruiz', 'Ola Berg'], maturity: 'adult' });
+  await admin.patch(`/v1/admin/titles/${job.titleId}`, {
+    genres: ['drama'],
+    synopsis: 'A keeper and his light.',
+  });
+  await playableTitle('heist', {
+    name: 'The Midnight Heist',
+    genres: ['thriller'],
+    cast: ['Ana Ruiz'],
+    maturity: 'adult',
+  });
+  await playableTitle('cipher', {
+    name: 'Cipher Run',
+    genres: ['thriller'],
+    cast: ['Ana Ruiz'],
+    maturity: 'adult',
+  });
+  await playableTitle('vault', {
+    name: 'Vault Nine',
+    genres: ['thriller'],
+    cast: ['Ana Ruiz', 'Ola Berg'],
+    maturity: 'adult',
+  });
   await playableTitle('samba', { name: 'Samba de Amor', genres: ['romance', 'comedy'], maturity: 'teen' });
   await playableTitle('cafe', { name: 'Café Lumière', genres: ['romance'], maturity: 'teen' });
   await playableTitle('robots', { name: 'Robot Garden', genres: ['animation', 'family'], maturity: 'kids' });
@@ -141,7 +162,11 @@ describe('Top 10', () => {
 
   it('leaves out what a kids profile may not see, and says the answer is personal', async () => {
     const viewer = await newViewer('US');
-    const response = await viewer.api.get(`/v1/top10?profileId=${viewer.kidsProfileId}`, undefined, as(viewer));
+    const response = await viewer.api.get(
+      `/v1/top10?profileId=${viewer.kidsProfileId}`,
+      undefined,
+      as(viewer),
+    );
 
     expect(response.status).toBe(200);
     expect(response.body.items.filter((i: Json) => i.maturity !== 'kids')).toEqual([]);
@@ -167,12 +192,18 @@ describe('search', () => {
     expect((await search('midnihgt heist'))[0]).toBe(titles.heist);
     expect(await search('cip')).toContain(titles.cipher);
     expect(await search('cafe lumiere')).toContain(titles.cafe);
-    expect(await search('ana ruiz')).toEqual(expect.arrayContaining([titles.heist, titles.cipher, titles.vault]));
+    expect(await search('ana ruiz')).toEqual(
+      expect.arrayContaining([titles.heist, titles.cipher, titles.vault]),
+    );
   });
 
   it('never shows a kids profile an adult title', async () => {
     const viewer = await newViewer('US');
-    const response = await viewer.api.get(`/v1/search?q=heist&profileId=${viewer.kidsProfileId}`, undefined, as(viewer));
+    const response = await viewer.api.get(
+      `/v1/search?q=heist&profileId=${viewer.kidsProfileId}`,
+      undefined,
+      as(viewer),
+    );
     expect(response.status).toBe(200);
     expect(response.body.items).toEqual([]);
   });
@@ -192,7 +223,11 @@ describe('search', () => {
 describe('recommendations and home', () => {
   it('follow what the profile watched: after two thrillers, the third one is recommended because of them', async () => {
     const viewer = await newViewer('US');
-    const before = await viewer.api.get(`/v1/profiles/${viewer.profileId}/recommendations`, undefined, as(viewer));
+    const before = await viewer.api.get(
+      `/v1/profiles/${viewer.profileId}/recommendations`,
+      undefined,
+      as(viewer),
+    );
     expect(before.status).toBe(200);
     expect(before.body.items.every((i: Json) => i.reason.code === 'POPULAR')).toBe(true);
 
@@ -200,7 +235,11 @@ describe('recommendations and home', () => {
     await watch(viewer, titles.cipher as string);
     await env.platform.streamsDrained();
 
-    const after = await viewer.api.get(`/v1/profiles/${viewer.profileId}/recommendations`, undefined, as(viewer));
+    const after = await viewer.api.get(
+      `/v1/profiles/${viewer.profileId}/recommendations`,
+      undefined,
+      as(viewer),
+    );
     expect(after.status).toBe(200);
     expect(ids(after.body.items)).not.toContain(titles.heist);
     expect(ids(after.body.items)[0]).toBe(titles.vault);
@@ -211,7 +250,9 @@ describe('recommendations and home', () => {
     expect(home.status).toBe(200);
     expect(home.body.degraded).toEqual([]);
     const rowIds = home.body.rows.map((r: Json) => r.id);
-    expect(rowIds).toEqual(expect.arrayContaining(['top10', 'recommended', 'genre-thriller', 'new-arrivals']));
+    expect(rowIds).toEqual(
+      expect.arrayContaining(['top10', 'recommended', 'genre-thriller', 'new-arrivals']),
+    );
     const recommended = home.body.rows.find((r: Json) => r.id === 'recommended');
     expect(recommended.items[0].titleId).toBe(titles.vault);
   });
@@ -223,7 +264,10 @@ describe('recommendations and home', () => {
       const home = await viewer.api.get(`/v1/profiles/${viewer.profileId}/home`, undefined, as(viewer));
       expect(home.status).toBe(200);
       expect(home.body.degraded).toContainEqual(
-        expect.objectContaining({ dependency: 'recommendations', fallback: expect.stringMatching(/top10|catalog/) }),
+        expect.objectContaining({
+          dependency: 'recommendations',
+          fallback: expect.stringMatching(/top10|catalog/),
+        }),
       );
       expect(home.body.rows.find((r: Json) => r.id === 'recommended')?.items.length).toBeGreaterThan(0);
     } finally {
@@ -235,7 +279,9 @@ describe('recommendations and home', () => {
       const home = await viewer.api.get(`/v1/profiles/${viewer.profileId}/home`, undefined, as(viewer));
       expect(home.status).toBe(200);
       expect(Date.now() - started).toBeLessThan(8000);
-      expect(home.body.degraded).toContainEqual(expect.objectContaining({ dependency: 'history', cause: 'TIMEOUT' }));
+      expect(home.body.degraded).toContainEqual(
+        expect.objectContaining({ dependency: 'history', cause: 'TIMEOUT' }),
+      );
       expect(home.body.rows.length).toBeGreaterThan(0);
     } finally {
       env.platform.setFault('historyInternal', undefined);
