@@ -94,6 +94,11 @@ const SAMPLE_BODIES: Record<string, () => Record<string, unknown>> = {
   'POST /v1/admin/edge/preposition': () => ({ titles: 5, openingSec: 6, days: 1 }),
 };
 
+/** The query parameters a route requires, where it requires some (the profile is added per test). */
+const SAMPLE_QUERIES: Record<string, Record<string, string>> = {
+  'GET /v1/search': { q: 'lighthouse' },
+};
+
 function sampleBody(route: RouteDeclaration): Record<string, unknown> | undefined {
   if (!route.body) return undefined;
   const make = SAMPLE_BODIES[name(route)];
@@ -214,7 +219,9 @@ describe('authorization', () => {
     "answers %s on another account's profile with 404 PROFILE_NOT_FOUND",
     async (_, route) => {
       const body = sampleBody(route);
-      const query = hasField(route.query, 'profileId') ? `?profileId=${victimProfileId}` : '';
+      const params = new URLSearchParams(SAMPLE_QUERIES[name(route)]);
+      if (hasField(route.query, 'profileId')) params.set('profileId', victimProfileId);
+      const query = params.size > 0 ? `?${params}` : '';
 
       const response = await member.api.send(
         route.method,
