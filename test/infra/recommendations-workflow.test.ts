@@ -26,8 +26,9 @@ beforeAll(() => {
   const machines = aws.controlPlane.findResources('AWS::StepFunctions::StateMachine');
   const entry = Object.entries(machines).find(([id]) => id.startsWith('RecommendationsWorkflow'));
   expect(entry, 'the recommendations state machine').toBeDefined();
-  [machineId] = entry as [string, unknown];
-  definition = definitionOf((entry?.[1] as { Properties: Json }).Properties);
+  const [id, machine] = entry as [string, { Properties: Json }];
+  machineId = id;
+  definition = definitionOf(machine.Properties);
 });
 
 describe('recommendations workflow', () => {
